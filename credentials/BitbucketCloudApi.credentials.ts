@@ -1,0 +1,202 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	authorizationHeader,
+	DEFAULT_BASE_URL,
+	normalizeBaseUrl,
+	type BitbucketAuth,
+} from '../nodes/shared/bitbucket/auth';
+
+/** Reads the credential's fields into the shared auth description (also used by the node and the tests). */
+export function bitbucketAuthFromCredential(credentials: ICredentialDataDecryptedObject): BitbucketAuth {
+	const str = (key: string) => (typeof credentials[key] === 'string' ? (credentials[key] as string) : '');
+	switch (str('authType') || 'apiToken') {
+		case 'accessToken':
+			return { type: 'accessToken', accessToken: str('accessToken') };
+		case 'appPassword':
+			return { type: 'appPassword', username: str('username'), appPassword: str('appPassword') };
+		default:
+			return { type: 'apiToken', email: str('email'), apiToken: str('apiToken') };
+	}
+}
+
+export class BitbucketCloudApi implements ICredentialType {
+	name = 'bitbucketCloudApi';
+
+	displayName = 'Bitbucket Cloud API';
+
+	icon = { light: 'file:bitbucketCloud.svg', dark: 'file:bitbucketCloud.dark.svg' } as const;
+
+	documentationUrl =
+		'https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Authentication Type',
+			name: 'authType',
+			type: 'options',
+			options: [
+				{
+					name: 'API Token',
+					value: 'apiToken',
+					description: 'Atlassian account email + API token (HTTP Basic). Recommended.',
+				},
+				{
+					name: 'Access Token',
+					value: 'accessToken',
+					description: 'Workspace, project or repository access token (Bearer)',
+				},
+				{
+					name: 'App Password (Removed by Atlassian on 2026-07-28)',
+					value: 'appPassword',
+					description: 'Legacy username + app password. Bitbucket no longer accepts them; kept for existing setups.',
+				},
+			],
+			default: 'apiToken',
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@example.com',
+			default: '',
+			required: true,
+			description: 'The email address of your Atlassian account (not your Bitbucket username)',
+			displayOptions: { show: { authType: ['apiToken'] } },
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'An Atlassian API token with Bitbucket scopes, created at id.atlassian.com → Security → API tokens',
+			displayOptions: { show: { authType: ['apiToken'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A workspace, project or repository access token. It cannot read /user, so the test below uses the workspace (and repository) you name.',
+			displayOptions: { show: { authType: ['accessToken'] } },
+		},
+		{
+			displayName:
+				'Atlassian removed app passwords on 2026-07-28: Bitbucket now answers 401 to them. Switch to an API token.',
+			name: 'appPasswordNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authType: ['appPassword'] } },
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			displayOptions: { show: { authType: ['appPassword'] } },
+		},
+		{
+			displayName: 'App Password',
+			name: 'appPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { authType: ['appPassword'] } },
+		},
+		{
+			displayName: 'Workspace',
+			name: 'workspace',
+			type: 'string',
+			default: '',
+			placeholder: 'technocore_axion',
+			description:
+				'Workspace slug. Used by the Bitbucket Cloud node when its Workspace field is empty. Fill it for access tokens: the credential test checks the token against it.',
+		},
+		{
+			displayName: 'Default Repository',
+			name: 'repository',
+			type: 'string',
+			default: '',
+			placeholder: 'axion',
+			description: 'Optional repository slug. For a repository access token, name its repository so the test checks it.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description:
+				'Bitbucket Cloud REST API 2.0 root. Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…).',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		// Validates the base URL here too, so a typo'd http:// URL fails before any secret is sent.
+		normalizeBaseUrl(credentials.baseUrl as string | undefined);
+		return {
+			...requestOptions,
+			headers: {
+				...requestOptions.headers,
+				Authorization: authorizationHeader(bitbucketAuthFromCredential(credentials)),
+			},
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ ($credentials.baseUrl || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "") }}`,
+			// Access tokens cannot call /user: they are checked against their workspace (and repository).
+			url: '={{ $credentials.authType === "accessToken" ? "/repositories/" + encodeURIComponent($credentials.workspace) + ($credentials.repository ? "/" + encodeURIComponent($credentials.repository) : "?pagelen=1") : "/user" }}',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Bitbucket rejected the credentials (401). Check the email and API token (or access token). App passwords stopped working on 2026-07-28.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Bitbucket accepted the credentials but refused access (403): the token lacks a required scope (e.g. read:user:bitbucket or read:repository:bitbucket), or it belongs to another workspace/repository.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 400,
+					message:
+						'Bitbucket answered 400 to the test request: an API token without the scope read:user:bitbucket gets this. Add the scope or use an access token.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'Workspace or repository not found (404): check the Workspace and Default Repository fields, and that the token can see them.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,9 @@
+/** Public entry of the package for scripts: the Bitbucket client and its building blocks. */
+export * from './bitbucket/auth';
+export * from './bitbucket/client';
+export * from './bitbucket/errors';
+export * from './bitbucket/paths';
+export * from './bitbucket/request';
+export * from './bitbucket/retry';
+export * from './bitbucket/transport';
+export type * from './bitbucket/types';

@@ -1,0 +1,254 @@
+/**
+ * Runs our nodes through n8n's own execution engine (n8n-core's WorkflowExecute), in-process, the way
+ * n8n-nodes-base tests its nodes: real parameter resolution, expressions, continueOnFail, pairedItem,
+ * and this.helpers.httpRequestWithAuthentication doing real HTTP (to the sandbox).
+ * Only the credential store is replaced: credentials are handed in decrypted.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IConnections,
+	type IDataObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunData,
+	type IRunExecutionData,
+	type IVersionedNodeType,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { BitbucketCloudApi } from '../../credentials/BitbucketCloudApi.credentials';
+import { BitbucketCloudOAuth2Api } from '../../credentials/BitbucketCloudOAuth2Api.credentials';
+
+export const PACKAGE = 'n8n-nodes-axion-bitbucket';
+
+/** Credential types the engine knows; tests may register more (e.g. the Axion database credential). */
+const credentialTypes = new Map<string, ICredentialType>([
+	['bitbucketCloudApi', new BitbucketCloudApi()],
+	['bitbucketCloudOAuth2Api', new BitbucketCloudOAuth2Api()],
+]);
+
+export function registerCredentialType(type: ICredentialType): void {
+	credentialTypes.set(type.name, type);
+}
+
+/** Like n8n's CredentialsHelper, minus the encrypted store. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		const type = credentialTypes.get(name);
+		const parents = type?.extends ?? [];
+		return parents.flatMap((p) => [p, ...this.getParentTypes(p)]);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const type = credentialTypes.get(typeName);
+		if (typeof type?.authenticate === 'function') return await type.authenticate(credentials, requestOptions);
+		if (type?.authenticate) throw new Error(`Test engine: generic authenticate of ${typeName} is not supported`);
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('Test engine: getCredentials is not supported');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.data[type];
+		if (!data) throw new Error(`Test engine: no credentials of type ${type} given`);
+		// Defaults of the credential's properties apply, as in n8n.
+		const defaults: ICredentialDataDecryptedObject = {};
+		for (const p of credentialTypes.get(type)?.properties ?? []) {
+			if (p.type !== 'notice' && defaults[p.name] === undefined) defaults[p.name] = p.default as never;
+		}
+		return { ...defaults, ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
+		this.data[type] = data;
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialTypes.get(type)?.properties ?? [];
+	}
+}
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(name: string): INodeType | IVersionedNodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Test engine: unknown node type ${name}`);
+		return type;
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		return this.getByName(name) as INodeType;
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+export interface WorkflowNode {
+	name: string;
+	/** Full type name, e.g. `n8n-nodes-axion-bitbucket.bitbucketCloud`. */
+	type: string;
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	/** Credential types this node uses (n8n resolves them by type). */
+	credentials?: string[];
+	continueOnFail?: boolean;
+	typeVersion?: number;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of each node, by node name (first run, first output). */
+	output: Record<string, INodeExecutionData[]>;
+	/** The workflow's error, if a node failed without continueOnFail. */
+	error?: Error & { description?: string; context?: IDataObject; httpCode?: string };
+}
+
+/**
+ * Executes a linear chain of nodes: the first receives `items`, each passes its first output to the next.
+ */
+export async function runChain(
+	chain: WorkflowNode[],
+	options: { credentials?: Record<string, ICredentialDataDecryptedObject>; items?: INodeExecutionData[] } = {},
+): Promise<RunResult> {
+	const nodes: INode[] = chain.map((n, i) => ({
+		id: `node-${i}`,
+		name: n.name,
+		type: n.type,
+		typeVersion: n.typeVersion ?? 1,
+		position: [i * 200, 0],
+		parameters: n.parameters,
+		continueOnFail: n.continueOnFail,
+		onError: n.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+		credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
+	}));
+	const connections: IConnections = {};
+	for (let i = 0; i < chain.length - 1; i++) {
+		connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	const nodeTypes = new TestNodeTypes(Object.fromEntries(chain.map((n) => [n.type, n.nodeType])));
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes, connections, nodeTypes, active: false, settings: {} });
+
+	const workflowData: IWorkflowBase = {
+		id: 'test',
+		name: 'test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes,
+		connections,
+	};
+	const hooks = new ExecutionLifecycleHooks('manual', '1', workflowData);
+	let finished: (run: IRun) => void = () => {};
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+	const additionalData = {
+		executionId: '1',
+		credentialsHelper: new TestCredentialsHelper({ ...(options.credentials ?? {}) }),
+		hooks,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('Test engine: task runners are not available');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const start = nodes[0];
+	const runExecutionData: IRunExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [
+				{
+					node: start,
+					data: { main: [options.items ?? [{ json: {} }]] },
+					source: null,
+				} as IExecuteData,
+			],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+
+	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await done;
+
+	const output: Record<string, INodeExecutionData[]> = {};
+	for (const [name, runs] of Object.entries(run.data.resultData.runData as IRunData)) {
+		output[name] = runs[0]?.data?.main?.[0] ?? [];
+	}
+	return { run, output, error: run.data.resultData.error as RunResult['error'] };
+}
+
+/** Executes one node on `items`. */
+export async function runNode(
+	node: Omit<WorkflowNode, 'name'> & { name?: string },
+	options: { credentials?: Record<string, ICredentialDataDecryptedObject>; items?: INodeExecutionData[] } = {},
+): Promise<RunResult & { items: INodeExecutionData[] }> {
+	const name = node.name ?? 'Node';
+	const result = await runChain([{ ...node, name }], options);
+	return { ...result, items: result.output[name] ?? [] };
+}
