@@ -94,7 +94,7 @@ export class BitbucketCloudApi implements ICredentialType {
 		{
 			displayName:
 				'Atlassian removed app passwords on 2026-07-28: Bitbucket now answers 401 to them. Switch to an API token.',
-			name: 'appPasswordNotice',
+			name: 'legacyAuthNotice',
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { authType: ['appPassword'] } },

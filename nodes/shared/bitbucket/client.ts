@@ -324,7 +324,13 @@ export class BitbucketClient {
 	 * Merges a pull request. Bitbucket answers 200 with the merged PR, or 202 with a task to poll
 	 * (`Location: …/merge/task-status/{id}`): this waits for it, up to mergeTimeoutMs.
 	 */
-	async mergePullRequest(ref: RepoRef, id: number | string, input: MergeInput = {}): Promise<PullRequest> {
+	async mergePullRequest(
+		ref: RepoRef,
+		id: number | string,
+		input: MergeInput = {},
+		wait: { timeoutMs?: number } = {},
+	): Promise<PullRequest> {
+		const timeoutMs = wait.timeoutMs ?? this.mergeTimeoutMs;
 		if (input.strategy !== undefined && !MERGE_STRATEGIES.includes(input.strategy)) {
 			throw new BitbucketInputError(`Unknown merge strategy "${input.strategy}" (use ${MERGE_STRATEGIES.join(', ')})`, 'mergeStrategy');
 		}
@@ -343,7 +349,7 @@ export class BitbucketClient {
 		const location = Array.isArray(locationHeader) ? locationHeader[0] : locationHeader;
 		if (!location) return await this.getPullRequest(ref, id);
 		const taskUrl = new URL(location, this.http.baseUrl + '/').toString();
-		const deadline = Date.now() + this.mergeTimeoutMs;
+		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const { body: task } = await this.http.request<MergeTaskStatus>({ url: taskUrl });
 			if (task?.task_status === 'SUCCESS') return task.merge_result ?? (await this.getPullRequest(ref, id));
@@ -357,7 +363,7 @@ export class BitbucketClient {
 			}
 			if (Date.now() + this.mergePollIntervalMs > deadline) {
 				throw new BitbucketTimeoutError(
-					`Pull request #${id}: Bitbucket accepted the merge (202) but it was still pending after ${Math.round(this.mergeTimeoutMs / 1000)} s. It may still complete: check the pull request before merging again.`,
+					`Pull request #${id}: Bitbucket accepted the merge (202) but it was still pending after ${Math.round(timeoutMs / 1000)} s. It may still complete: check the pull request before merging again.`,
 				);
 			}
 			await this.sleep(this.mergePollIntervalMs);

@@ -13,7 +13,6 @@ const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 /** Workspace IDs and repository slugs: letters, digits, `-`, `_`, `.` (or a `{uuid}`). */
 const SLUG = /^[A-Za-z0-9_.-]+$/;
 const HASH = /^[0-9a-f]{7,40}$/i;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function present(value: unknown, field: string, label: string): string {

@@ -286,6 +286,17 @@ export class RequestLayer {
 		return values;
 	}
 
+	/**
+	 * One page of a collection, for UIs that page on demand (n8n's searchable lists): pass the previous page's
+	 * `next` to continue.
+	 */
+	async page<T>(path: string, query: Query, next?: string): Promise<{ values: T[]; next?: string }> {
+		const { body }: ApiResponse<Envelope<T>> = next
+			? await this.request<Envelope<T>>({ url: next })
+			: await this.request<Envelope<T>>({ path, query });
+		return { values: body?.values ?? [], next: typeof body?.next === 'string' && body.next ? body.next : undefined };
+	}
+
 	private async wait(event: RetryEvent): Promise<number> {
 		this.onRetry?.(event);
 		await this.sleep(event.waitMs);

@@ -1,0 +1,122 @@
+import {
+	NodeConnectionTypes,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { resources } from './actions/resources';
+import { listSearch } from './methods';
+
+function resourceProperties(): INodeProperties[] {
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: Object.values(resources).map((r) => r.option),
+			default: 'pullRequest',
+		},
+	];
+	for (const [name, resource] of Object.entries(resources)) {
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is each resource's own operation
+		properties.push({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [name] } },
+			options: resource.operations.map(({ module: _module, ...option }) => option),
+			default: resource.defaultOperation,
+		});
+	}
+	for (const [name, resource] of Object.entries(resources)) {
+		for (const operation of resource.operations) {
+			properties.push(
+				...updateDisplayOptions({ show: { resource: [name], operation: [operation.value] } }, operation.module.description),
+			);
+		}
+	}
+	return properties;
+}
+
+const rateLimiting: INodeProperties = {
+	displayName: 'Rate Limiting',
+	name: 'rateLimiting',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	description: 'How to react when Bitbucket answers 429 (rate limit) or a temporary server error',
+	options: [
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description: 'How many times a rate-limited or failed request is retried before the item fails',
+		},
+		{
+			displayName: 'Wait Without Retry-After (Seconds)',
+			name: 'rateLimitWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description:
+				'First wait after a 429 that does not say how long to wait; doubles on each retry, with jitter. Bitbucket counts limits per hour, so short waits rarely help.',
+		},
+		{
+			displayName: 'Max Total Wait (Minutes)',
+			name: 'maxTotalWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 10,
+			description: 'The longest one request may spend waiting for retries',
+		},
+	],
+};
+
+export class BitbucketCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bitbucket Cloud',
+		name: 'bitbucketCloud',
+		icon: { light: 'file:bitbucketCloud.svg', dark: 'file:bitbucketCloud.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Work with Bitbucket Cloud repositories, pull requests, pipelines and more',
+		defaults: { name: 'Bitbucket Cloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'bitbucketCloudApi', required: true, displayOptions: { show: { authentication: ['bitbucketCloudApi'] } } },
+			{ name: 'bitbucketCloudOAuth2Api', required: true, displayOptions: { show: { authentication: ['bitbucketCloudOAuth2Api'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'API Token / Access Token', value: 'bitbucketCloudApi' },
+					{ name: 'OAuth2', value: 'bitbucketCloudOAuth2Api' },
+				],
+				default: 'bitbucketCloudApi',
+			},
+			...resourceProperties(),
+			rateLimiting,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { branchLocator, repoLocators } from '../../descriptions/locators';
+import { readBranch, readRepo } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description = [...repoLocators, branchLocator()];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const branch = readBranch(this, i);
+	await client.deleteBranch(ref, branch);
+	return { success: true, deleted: branch };
+}

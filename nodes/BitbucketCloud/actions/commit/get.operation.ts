@@ -1,0 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { repoLocators } from '../../descriptions/locators';
+import { readRepo, readString } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+import { commitHashField } from './fields';
+
+export const description = [...repoLocators, commitHashField];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	return await client.getCommit(ref, readString(this, 'commit', i));
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../descriptions/common';
+import { repoLocators } from '../../descriptions/locators';
+import { readLimit, readRepo, readString } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+import { commitHashField } from './fields';
+
+export const description = [...repoLocators, commitHashField, ...returnAllOrLimit()];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	return await client.listBuildStatuses(ref, readString(this, 'commit', i), { limit: readLimit(this, i) });
+}

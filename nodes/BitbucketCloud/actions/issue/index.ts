@@ -1,0 +1,18 @@
+import type { Resource } from '../types';
+import * as addComment from './addComment.operation';
+import * as create from './create.operation';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+import * as update from './update.operation';
+
+export const issue: Resource = {
+	option: { name: 'Issue (Deprecated Tracker)', value: 'issue' },
+	defaultOperation: 'getMany',
+	operations: [
+		{ name: 'Add Comment', value: 'addComment', action: 'Add a comment to an issue', module: addComment },
+		{ name: 'Create', value: 'create', action: 'Create an issue', module: create },
+		{ name: 'Get', value: 'get', action: 'Get an issue', module: get },
+		{ name: 'Get Many', value: 'getMany', action: 'Get many issues', module: getMany },
+		{ name: 'Update', value: 'update', action: 'Update an issue', module: update },
+	],
+};

@@ -1,0 +1,145 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { BitbucketInputError } from '../../../shared/bitbucket/errors';
+import type { PipelineTarget, PipelineVariable } from '../../../shared/bitbucket/types';
+import { branchLocator, repoLocators } from '../../descriptions/locators';
+import { readBranch, readJson, readRepo, readString } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description: INodeProperties[] = [
+	...repoLocators,
+	{
+		displayName: 'Run On',
+		name: 'targetType',
+		type: 'options',
+		options: [
+			{ name: 'Branch', value: 'branch' },
+			{ name: 'Commit', value: 'commit' },
+			{ name: 'Tag', value: 'tag' },
+		],
+		default: 'branch',
+	},
+	{ ...branchLocator('branch', 'Branch'), displayOptions: { show: { targetType: ['branch'] } } },
+	{
+		displayName: 'Tag',
+		name: 'tag',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'v1.4.0',
+		displayOptions: { show: { targetType: ['tag'] } },
+	},
+	{
+		displayName: 'Commit Hash',
+		name: 'commit',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'a1b2c3d',
+		displayOptions: { show: { targetType: ['commit'] } },
+	},
+	{
+		displayName: 'Custom Pipeline',
+		name: 'pattern',
+		type: 'string',
+		default: '',
+		placeholder: 'deploy-staging',
+		description: 'Name of a custom pipeline in bitbucket-pipelines.yml. Leave empty for the default pipeline of the target.',
+	},
+	{
+		displayName: 'Variables Input',
+		name: 'variablesInput',
+		type: 'options',
+		options: [
+			{ name: 'Fields', value: 'fields' },
+			{ name: 'JSON', value: 'json' },
+		],
+		default: 'fields',
+	},
+	{
+		displayName: 'Variables',
+		name: 'variables',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Variable',
+		default: {},
+		displayOptions: { show: { variablesInput: ['fields'] } },
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [
+					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'DEPLOY_ENV' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					{
+						displayName: 'Secured',
+						name: 'secured',
+						type: 'boolean',
+						default: false,
+						description: 'Whether Bitbucket hides the value in logs and never returns it',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Variables (JSON)',
+		name: 'variablesJson',
+		type: 'json',
+		default: '[]',
+		description: 'An array of {"key", "value", "secured"} objects, or an object of key → value',
+		displayOptions: { show: { variablesInput: ['json'] } },
+	},
+];
+
+function variablesFromJson(value: unknown): PipelineVariable[] {
+	if (value === undefined) return [];
+	if (Array.isArray(value)) {
+		return value.map((v, index) => {
+			if (!v || typeof v !== 'object' || typeof (v as IDataObject).key !== 'string') {
+				throw new BitbucketInputError(`Variables (JSON): entry ${index + 1} needs a "key" string`, 'variablesJson');
+			}
+			const entry = v as IDataObject;
+			return { key: entry.key as string, value: entry.value === undefined ? '' : String(entry.value), secured: entry.secured === true };
+		});
+	}
+	if (value && typeof value === 'object') {
+		return Object.entries(value as IDataObject).map(([key, v]) => ({ key, value: String(v ?? ''), secured: false }));
+	}
+	throw new BitbucketInputError('Variables (JSON) must be an array or an object', 'variablesJson');
+}
+
+/** Secured values never leave the node, even if an API echoed them. */
+function withoutSecuredValues(pipeline: IDataObject): IDataObject {
+	const variables = pipeline.variables;
+	if (!Array.isArray(variables)) return pipeline;
+	return {
+		...pipeline,
+		variables: variables.map((v) => {
+			const variable = v as IDataObject;
+			if (!variable.secured) return variable;
+			const { value: _hidden, ...rest } = variable;
+			return rest;
+		}),
+	};
+}
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const kind = this.getNodeParameter('targetType', i, 'branch') as string;
+	const pattern = readString(this, 'pattern', i) || undefined;
+	let target: PipelineTarget;
+	if (kind === 'commit') target = { kind: 'commit', hash: readString(this, 'commit', i), pattern };
+	else if (kind === 'tag') target = { kind: 'tag', name: readString(this, 'tag', i), pattern };
+	else target = { kind: 'branch', name: readBranch(this, i, 'branch', 'Branch'), pattern };
+
+	let variables: PipelineVariable[];
+	if (this.getNodeParameter('variablesInput', i, 'fields') === 'json') {
+		variables = variablesFromJson(readJson(this, 'variablesJson', i, 'Variables (JSON)'));
+	} else {
+		const rows = (this.getNodeParameter('variables.variable', i, []) as IDataObject[]) ?? [];
+		variables = rows.map((r) => ({ key: String(r.key ?? ''), value: String(r.value ?? ''), secured: r.secured === true }));
+	}
+	const pipeline = await client.triggerPipeline(ref, target, variables);
+	return withoutSecuredValues(pipeline as IDataObject);
+}

@@ -1,0 +1,15 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../descriptions/common';
+import { pullRequestLocator, repoLocators } from '../../descriptions/locators';
+import { readLimit, readPullRequestId, readRepo } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description = [...repoLocators, pullRequestLocator, ...returnAllOrLimit()];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const id = readPullRequestId(this, i, ref);
+	const limit = readLimit(this, i);
+	return await client.listPullRequestComments(ref, id, { limit });
+}

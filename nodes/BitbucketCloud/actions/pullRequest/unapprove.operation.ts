@@ -1,0 +1,14 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { pullRequestLocator, repoLocators } from '../../descriptions/locators';
+import { readPullRequestId, readRepo } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description = [...repoLocators, pullRequestLocator];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const id = readPullRequestId(this, i, ref);
+	await client.unapprovePullRequest(ref, id);
+	return { success: true, pullRequest: id, approved: false };
+}

@@ -1,0 +1,17 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { repoLocators } from '../../descriptions/locators';
+import { readRepo, readString } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description: INodeProperties[] = [
+	...repoLocators,
+	{ displayName: 'Name', name: 'tag', type: 'string', default: '', required: true, placeholder: 'v1.4.0' },
+];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const tag = readString(this, 'tag', i);
+	await client.deleteTag(ref, tag);
+	return { success: true, deleted: tag };
+}

@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../descriptions/common';
+import { repoLocators } from '../../descriptions/locators';
+import { readCollection, readLimit, readRepo } from '../../helpers/params';
+import { refFilters, refQuery } from '../branch/getMany.operation';
+import type { OperationContext, OperationResult } from '../types';
+
+export const description: INodeProperties[] = [...repoLocators, ...returnAllOrLimit(), refFilters('tags')];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const ref = readRepo(this, i, defaults);
+	const limit = readLimit(this, i);
+	return await client.listTags(ref, { limit, ...refQuery(readCollection(this, 'filters', i)) });
+}
