@@ -4,7 +4,7 @@
  * and this.helpers.httpRequestWithAuthentication doing real HTTP (to the sandbox).
  * Only the credential store is replaced: credentials are handed in decrypted.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -18,6 +18,7 @@ import {
 	type INode,
 	type INodeCredentialsDetails,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeParameters,
 	type INodeProperties,
 	type INodeType,
@@ -132,6 +133,32 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
+function buildAdditionalData(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	hooks?: ExecutionLifecycleHooks,
+	currentNodeParameters?: INodeParameters,
+): IWorkflowExecuteAdditionalData {
+	return {
+		executionId: '1',
+		credentialsHelper: new TestCredentialsHelper({ ...credentials }),
+		hooks,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		currentNodeParameters,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('Test engine: task runners are not available');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 export interface WorkflowNode {
 	name: string;
 	/** Full type name, e.g. `n8n-nodes-axion-bitbucket.bitbucketCloud`. */
@@ -193,25 +220,7 @@ export async function runChain(
 	const done = new Promise<IRun>((resolve) => (finished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-	const additionalData = {
-		executionId: '1',
-		credentialsHelper: new TestCredentialsHelper({ ...(options.credentials ?? {}) }),
-		hooks,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		currentNodeParameters: undefined,
-		executionTimeoutTimestamp: undefined,
-		userId: 'test-user',
-		variables: {},
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('Test engine: task runners are not available');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = buildAdditionalData(options.credentials ?? {}, hooks);
 
 	const start = nodes[0];
 	const runExecutionData: IRunExecutionData = {
@@ -251,4 +260,31 @@ export async function runNode(
 	const name = node.name ?? 'Node';
 	const result = await runChain([{ ...node, name }], options);
 	return { ...result, items: result.output[name] ?? [] };
+}
+
+/**
+ * Calls a node's listSearch method (a resource locator's "From List" mode) the way the n8n editor does,
+ * with n8n-core's LoadOptionsContext and the node's current parameters.
+ */
+export async function listSearch(
+	node: Omit<WorkflowNode, 'name'>,
+	method: string,
+	options: { credentials: Record<string, ICredentialDataDecryptedObject>; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const inode: INode = {
+		id: 'node-0',
+		name: 'Node',
+		type: node.type,
+		typeVersion: node.typeVersion ?? 1,
+		position: [0, 0],
+		parameters: node.parameters,
+		credentials: Object.fromEntries((node.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
+	};
+	const nodeTypes = new TestNodeTypes({ [node.type]: node.nodeType });
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [inode], connections: {}, nodeTypes, active: false, settings: {} });
+	const additionalData = buildAdditionalData(options.credentials, undefined, node.parameters);
+	const context = new LoadOptionsContext(workflow, inode, additionalData, 'parameters');
+	const search = node.nodeType.methods?.listSearch?.[method];
+	if (!search) throw new Error(`Test engine: no listSearch method ${method}`);
+	return await search.call(context, options.filter, options.paginationToken);
 }
