@@ -46,7 +46,7 @@ export const workspaceLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^(\\{[-0-9a-fA-F]+\\}|[-\\w.]+)$', errorMessage: 'Not a valid workspace ID' },
+					properties: { regex: '^(\\{[-0-9a-fA-F]+\\}|[-\\w.]*)$', errorMessage: 'Not a valid workspace ID' },
 				},
 			],
 		},
@@ -87,7 +87,7 @@ export const repositoryLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^(\\{[-0-9a-fA-F]+\\}|[-\\w.]+)$', errorMessage: 'Not a valid repository slug' },
+					properties: { regex: '^(\\{[-0-9a-fA-F]+\\}|[-\\w.]*)$', errorMessage: 'Not a valid repository slug' },
 				},
 			],
 		},

@@ -1,0 +1,230 @@
+/**
+ * A loopback HTTP server that behaves like Bitbucket Cloud REST API 2.0 (as of late 2026) for the endpoints this
+ * project uses: seeded data, real envelopes and error shapes, opaque `next` links, page-size limits, auth kinds,
+ * fault injection (429 / 5xx / dropped connections, optionally after processing) and a request log.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticate } from './auth';
+import { API_PREFIX, handleApiRequest, parseBody, type ApiResponse } from './api';
+import { handleControl, type ControlTarget } from './control';
+import { FaultQueue, faultResponse } from './faults';
+import { Links } from './links';
+import type { SandboxState } from './model';
+import { QueryParams } from './query';
+import { prewarm } from './prewarm';
+import { createSeedState } from './seed';
+import type { FaultSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions } from './types';
+
+export { SANDBOX_CREDENTIALS } from './credentials';
+export { DEFAULT_SEED } from './seed';
+export type { SandboxState } from './model';
+export type { AuthKind, FaultSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions, SeedOptions } from './types';
+
+const CONTROL_PREFIX = '/_sandbox';
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+function headerRecord(req: IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	return headers;
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+	const payload = Buffer.from(body, 'utf8');
+	res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
+	res.end(payload);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+class BitbucketSandbox implements Sandbox, ControlTarget {
+	readonly requests: RecordedRequest[] = [];
+	private currentState: SandboxState;
+	private readonly faults = new FaultQueue();
+	private latencyMs: number;
+	private appPasswordsEnabled: boolean;
+	private originValue = '';
+
+	constructor(
+		private readonly options: SandboxOptions,
+		private readonly server: Server,
+	) {
+		this.currentState = createSeedState(options.seed);
+		this.latencyMs = options.latencyMs ?? 0;
+		this.appPasswordsEnabled = options.appPasswordsEnabled ?? false;
+	}
+
+	get origin(): string {
+		return this.originValue;
+	}
+
+	get baseUrl(): string {
+		return `${this.originValue}${API_PREFIX}`;
+	}
+
+	get state(): SandboxState {
+		return this.currentState;
+	}
+
+	get pendingFaults(): number {
+		return this.faults.pending;
+	}
+
+	setOrigin(origin: string): void {
+		this.originValue = origin;
+		prewarm(this.currentState, Links.for(origin));
+	}
+
+	requestCount(filter: RequestFilter = {}): number {
+		const method = filter.method?.toUpperCase();
+		return this.requests.filter((r) => {
+			if (method && r.method !== method) return false;
+			if (filter.pathPattern) {
+				filter.pathPattern.lastIndex = 0;
+				if (!filter.pathPattern.test(r.path)) return false;
+			}
+			return true;
+		}).length;
+	}
+
+	clearRequests(): void {
+		this.requests.length = 0;
+	}
+
+	inject(fault: FaultSpec, times = 1): void {
+		this.faults.add(fault, times);
+	}
+
+	clearFaults(): void {
+		this.faults.clear();
+	}
+
+	setLatency(ms: number): void {
+		if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number, got ${ms}`);
+		this.latencyMs = ms;
+	}
+
+	setAppPasswordsEnabled(on: boolean): void {
+		this.appPasswordsEnabled = on;
+	}
+
+	reset(): void {
+		this.currentState = createSeedState(this.options.seed);
+		prewarm(this.currentState, Links.for(this.originValue));
+		this.clearRequests();
+		this.clearFaults();
+		this.latencyMs = this.options.latencyMs ?? 0;
+		this.appPasswordsEnabled = this.options.appPasswordsEnabled ?? false;
+	}
+
+	close(): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.server.close((error) => (error ? reject(error) : resolve()));
+			this.server.closeAllConnections();
+		});
+	}
+
+	async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const rawUrl = req.url ?? '/';
+		const queryStart = rawUrl.indexOf('?');
+		const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+		const search = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
+		const method = (req.method ?? 'GET').toUpperCase();
+		const rawBody = await readBody(req);
+		const headers = headerRecord(req);
+
+		if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
+			const { body } = parseBody(rawBody, headers['content-type'] ?? 'application/json');
+			const result = handleControl(this, method, rawPath, body);
+			send(res, result.status, result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }, result.body === undefined ? '' : JSON.stringify(result.body));
+			return;
+		}
+		if (rawPath !== API_PREFIX && !rawPath.startsWith(`${API_PREFIX}/`)) {
+			send(res, 404, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ type: 'error', error: { message: 'Not found: the API lives under /2.0' } }));
+			return;
+		}
+		await this.handleApi(req, res, { method, rawPath, search, rawBody, headers });
+	}
+
+	private async handleApi(
+		req: IncomingMessage,
+		res: ServerResponse,
+		input: { method: string; rawPath: string; search: string; rawBody: string; headers: Record<string, string> },
+	): Promise<void> {
+		const query = new QueryParams(input.search);
+		const parsed = parseBody(input.rawBody, input.headers['content-type']);
+		const record: RecordedRequest = {
+			method: input.method,
+			path: input.rawPath,
+			query: query.toRecord(),
+			headers: input.headers,
+			body: parsed.body,
+			rawBody: input.rawBody,
+			authKind: 'none',
+			status: 0,
+		};
+		this.requests.push(record);
+		const fault = this.faults.take(input.method, input.rawPath);
+		const processFirst = fault !== undefined && fault.afterProcessing === true && (fault.drop === true || fault.status >= 500);
+		let response: ApiResponse | undefined;
+		if (!fault || processFirst) {
+			response = handleApiRequest(
+				{ method: input.method, rawPath: input.rawPath, query, headers: input.headers, rawBody: input.rawBody, body: parsed.body, bodyIsMalformedJson: parsed.malformed },
+				{ state: this.currentState, origin: this.originValue, appPasswordsEnabled: this.appPasswordsEnabled },
+			);
+			record.authKind = response.authKind;
+		} else {
+			record.authKind = authenticate(this.currentState, input.headers['authorization'], this.appPasswordsEnabled).kind;
+		}
+		if (this.latencyMs > 0) await sleep(this.latencyMs);
+		if (fault) {
+			if (fault.drop) {
+				record.status = 0;
+				req.socket.destroy();
+				return;
+			}
+			const faulted = faultResponse(fault);
+			record.status = faulted.status;
+			send(res, faulted.status, faulted.headers, faulted.body);
+			return;
+		}
+		if (!response) throw new Error('unreachable: no response');
+		record.status = response.status;
+		send(res, response.status, response.headers, response.body);
+	}
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const host = options.host ?? '127.0.0.1';
+	const server = createServer((req, res) => {
+		sandbox.handle(req, res).catch((error: unknown) => {
+			process.stderr.write(`[bitbucket-sandbox] ${String(error)}\n`);
+			if (!res.headersSent) send(res, 500, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ type: 'error', error: { message: 'Sandbox failure' } }));
+			else res.destroy();
+		});
+	});
+	server.keepAliveTimeout = 5_000;
+	const sandbox = new BitbucketSandbox(options, server);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address() as AddressInfo;
+	const hostForUrl = address.family === 'IPv6' || host.includes(':') ? `[${address.address}]` : address.address;
+	sandbox.setOrigin(`http://${hostForUrl}:${address.port}`);
+	return sandbox;
+}

@@ -1,0 +1,87 @@
+import type { SandboxState } from './model';
+
+export interface SeedOptions {
+	/** Pull requests in technocore_axion/axion (default 120). */
+	pullRequests?: number;
+	/** Commits in technocore_axion/axion (default 260). */
+	commits?: number;
+	/** Pipelines in technocore_axion/axion (default 30). */
+	pipelines?: number;
+	/** Issues in technocore_axion/axion (default 25). */
+	issues?: number;
+	/** Extra repositories in the workspace besides axion and no-tracker (default 12). */
+	repositories?: number;
+}
+
+export interface SandboxOptions {
+	/** 0 = random free port (default). */
+	port?: number;
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Added before every API response (default 0). */
+	latencyMs?: number;
+	seed?: SeedOptions;
+	/** Default false: app-password Basic auth answers 401, as Bitbucket does since 2026-07-28. */
+	appPasswordsEnabled?: boolean;
+}
+
+export type AuthKind = 'apiToken' | 'accessToken' | 'appPassword' | 'oauth2' | 'none' | 'invalid';
+
+export interface RecordedRequest {
+	method: string;
+	/** Raw path as received, still percent-encoded, without the query string. */
+	path: string;
+	query: Record<string, string[]>;
+	/** Lower-cased header names. */
+	headers: Record<string, string>;
+	/** Parsed JSON, or the raw string, or undefined when the body is empty. */
+	body: unknown;
+	rawBody: string;
+	authKind: AuthKind;
+	/** What the sandbox answered; 0 when the connection was dropped without an answer. */
+	status: number;
+}
+
+export interface FaultSpec {
+	/** 429, 500, 502, 503, 555, ... */
+	status: number;
+	/** Exact Retry-After header value; the header is omitted when undefined. */
+	retryAfter?: string;
+	body?: string;
+	/** Default text/plain for 429 ('Rate limit for this resource has been exceeded'), JSON error envelope for the rest. */
+	contentType?: string;
+	/** Destroy the socket without answering (a dropped connection). */
+	drop?: boolean;
+	/** Only requests with this method consume the fault. */
+	method?: string;
+	/** Only requests whose raw path (with the /2.0 prefix, without the query) matches consume the fault. */
+	pathPattern?: RegExp;
+	/** For 5xx / drop: perform the real operation first, then answer the fault ("processed but response lost"). */
+	afterProcessing?: boolean;
+}
+
+export interface RequestFilter {
+	method?: string;
+	pathPattern?: RegExp;
+}
+
+export interface Sandbox {
+	/** e.g. http://127.0.0.1:34567/2.0 */
+	readonly baseUrl: string;
+	/** e.g. http://127.0.0.1:34567 */
+	readonly origin: string;
+	/** Every API request, in order (control endpoints excluded). */
+	readonly requests: RecordedRequest[];
+	requestCount(filter?: RequestFilter): number;
+	clearRequests(): void;
+	/** The next `times` (default 1) matching requests get this fault. */
+	inject(fault: FaultSpec, times?: number): void;
+	clearFaults(): void;
+	setLatency(ms: number): void;
+	setAppPasswordsEnabled(on: boolean): void;
+	/** Reseed data, clear requests and faults, latency and app-password switch back to the options. */
+	reset(): void;
+	/** Direct read access to the data, for assertions. */
+	readonly state: SandboxState;
+	close(): Promise<void>;
+}
