@@ -3,7 +3,7 @@ import { authorizationHeader, secretsOf, type BitbucketAuth } from '../../nodes/
 import { BitbucketClient, type ClientOptions } from '../../nodes/shared/bitbucket/client';
 import { RequestLayer, type RetryEvent } from '../../nodes/shared/bitbucket/request';
 import type { RetryOptions } from '../../nodes/shared/bitbucket/retry';
-import { fetchTransport } from '../../nodes/shared/bitbucket/transport';
+import { httpTransport } from '../../nodes/shared/bitbucket/transport';
 import { SANDBOX_CREDENTIALS, type Sandbox } from '../sandbox/server';
 
 export const apiTokenAuth: BitbucketAuth = {
@@ -34,7 +34,7 @@ export function testClient(
 	const retries: RetryEvent[] = [];
 	const http = new RequestLayer({
 		baseUrl: options.baseUrl ?? sandbox.baseUrl,
-		transport: fetchTransport({ authorization: authorizationHeader(auth) }),
+		transport: httpTransport({ authorization: authorizationHeader(auth) }),
 		retry: { ...FAST_RETRY, ...options.retry },
 		secrets: secretsOf(auth),
 		sleep: options.sleep,

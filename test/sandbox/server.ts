@@ -46,7 +46,15 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 	res.end(payload);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves when `deadline` (a performance.now() time) is reached: a timer for most of the wait, then
+ * setImmediate turns for the last millisecond, since Node timers overshoot by about 1 ms.
+ */
+async function sleepUntil(deadline: number): Promise<void> {
+	const coarse = deadline - performance.now() - 1.5;
+	if (coarse > 0) await new Promise((resolve) => setTimeout(resolve, coarse));
+	while (performance.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+}
 
 class BitbucketSandbox implements Sandbox, ControlTarget {
 	readonly requests: RecordedRequest[] = [];
@@ -136,6 +144,8 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 	}
 
 	async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		// Simulated latency counts from the request's arrival, like a response time measured by a client.
+		const arrived = performance.now();
 		const rawUrl = req.url ?? '/';
 		const queryStart = rawUrl.indexOf('?');
 		const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
@@ -154,13 +164,13 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 			send(res, 404, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ type: 'error', error: { message: 'Not found: the API lives under /2.0' } }));
 			return;
 		}
-		await this.handleApi(req, res, { method, rawPath, search, rawBody, headers });
+		await this.handleApi(req, res, { method, rawPath, search, rawBody, headers, arrived });
 	}
 
 	private async handleApi(
 		req: IncomingMessage,
 		res: ServerResponse,
-		input: { method: string; rawPath: string; search: string; rawBody: string; headers: Record<string, string> },
+		input: { method: string; rawPath: string; search: string; rawBody: string; headers: Record<string, string>; arrived: number },
 	): Promise<void> {
 		const query = new QueryParams(input.search);
 		const parsed = parseBody(input.rawBody, input.headers['content-type']);
@@ -187,7 +197,7 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		} else {
 			record.authKind = authenticate(this.currentState, input.headers['authorization'], this.appPasswordsEnabled).kind;
 		}
-		if (this.latencyMs > 0) await sleep(this.latencyMs);
+		if (this.latencyMs > 0) await sleepUntil(input.arrived + this.latencyMs);
 		if (fault) {
 			if (fault.drop) {
 				record.status = 0;

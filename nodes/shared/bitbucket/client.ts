@@ -16,7 +16,7 @@ import {
 } from './paths';
 import { RequestLayer, responseHeader, type Query, type RequestLayerOptions } from './request';
 import type { RetryOptions } from './retry';
-import { fetchTransport, type HttpMethod } from './transport';
+import { httpTransport, type HttpMethod } from './transport';
 import type {
 	Account,
 	BuildState,
@@ -153,7 +153,7 @@ export class BitbucketClient {
 		const authorization = authorizationHeader(auth);
 		const http = new RequestLayer({
 			baseUrl: normalizeBaseUrl(options.baseUrl),
-			transport: fetchTransport({ authorization }),
+			transport: httpTransport({ authorization }),
 			retry: options.retry,
 			secrets: [...secretsOf(auth), authorization],
 			onRetry: options.onRetry,

@@ -1,0 +1,56 @@
+/**
+ * Get Local Key: the local record(s) linked to an external object (external id + type, optionally one
+ * source table).
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { ExternalRef } from '../../shared/sync';
+import {
+	assemble,
+	collect,
+	describeRef,
+	externalIdField,
+	externalTypeField,
+	linkJson,
+	notFoundField,
+	notFoundItems,
+	providerField,
+	readNotFound,
+	readText,
+	runBatch,
+	sourceTableField,
+	type NotFoundMode,
+	type OperationContext,
+} from './common';
+
+const OPERATION = 'get_local_key';
+
+export const description: INodeProperties[] = [
+	externalIdField(OPERATION),
+	externalTypeField(OPERATION),
+	providerField(OPERATION),
+	sourceTableField(OPERATION, {
+		required: false,
+		description: 'Only links of this Axion table. Empty: any table (one item per linked record, newest first).',
+	}),
+	notFoundField(OPERATION, 'SourceKey'),
+];
+
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {
+	const collected = collect(this, context, (i): { ref: ExternalRef; notFound: NotFoundMode } => ({
+		ref: {
+			externalId: readText.call(this, 'externalId', 'External ID', i),
+			externalType: readText.call(this, 'externalType', 'External Type', i),
+			provider: readText.call(this, 'provider', 'Provider', i),
+			sourceTable: readText.call(this, 'sourceTable', 'Source Table', i, { optional: true }),
+		},
+		notFound: readNotFound.call(this, i),
+	}));
+	const found = await runBatch(this, context, collected, async (values) => await context.store.findByExternal(values.map((v) => v.ref)));
+	const modes = new Map(collected.valid.map((v) => [v.index, v.value]));
+	return assemble(context, collected, found, (links, i) => {
+		if (links.length > 0) return links.map((link) => ({ json: linkJson(link), pairedItem: { item: i } }));
+		const { ref, notFound } = modes.get(i)!;
+		return notFoundItems(this, context, notFound, i, 'SourceKey', describeRef({ by: 'external', ...ref }));
+	});
+}

@@ -1,0 +1,38 @@
+/**
+ * Unlink: deletes links; outputs each deleted row with `deleted: true`.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { LinkRef } from '../../shared/sync';
+import {
+	assemble,
+	collect,
+	describeRef,
+	linkJson,
+	matchFields,
+	notFoundField,
+	notFoundItems,
+	readNotFound,
+	readRef,
+	runBatch,
+	type NotFoundMode,
+	type OperationContext,
+} from './common';
+
+const OPERATION = 'unlink';
+
+export const description: INodeProperties[] = [...matchFields(OPERATION), notFoundField(OPERATION, 'Guid')];
+
+export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {
+	const collected = collect(this, context, (i): { ref: LinkRef; notFound: NotFoundMode } => ({
+		ref: readRef.call(this, i),
+		notFound: readNotFound.call(this, i),
+	}));
+	const deleted = await runBatch(this, context, collected, async (values) => await context.store.unlink(values.map((v) => v.ref)));
+	const byIndex = new Map(collected.valid.map((v) => [v.index, v.value]));
+	return assemble(context, collected, deleted, (links, i) => {
+		if (links.length > 0) return links.map((link) => ({ json: { ...linkJson(link), deleted: true }, pairedItem: { item: i } }));
+		const { ref, notFound } = byIndex.get(i)!;
+		return notFoundItems(this, context, notFound, i, 'Guid', describeRef(ref));
+	});
+}

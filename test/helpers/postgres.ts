@@ -1,0 +1,260 @@
+/**
+ * A throwaway PostgreSQL server for tests and benchmarks: Debian's packaged binaries, a fresh data
+ * directory in a temporary folder, listening on 127.0.0.1 on a free port, password (SCRAM) authentication.
+ *
+ * If no PostgreSQL is installed, it runs `apt-get update` and `apt-get install -y postgresql` (as root).
+ * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` OS user. It throws
+ * (so tests fail rather than skip) whenever the server cannot be started.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface PostgresServer {
+	url: string;
+	host: string;
+	port: number;
+	user: string;
+	password: string;
+	database: string;
+	/** PostgreSQL version, e.g. `15`. */
+	version: string;
+	stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+	/** Keep fsync and synchronous commit on (benchmarks); default off, which is faster for tests. */
+	durable?: boolean;
+	/** Database to create; default `axion_test`. */
+	database?: string;
+}
+
+const POSTGRES_ROOT = '/usr/lib/postgresql';
+const OS_USER = 'postgres';
+
+interface RunResult {
+	stdout: string;
+	stderr: string;
+}
+
+function run(command: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+	return new Promise((resolve, reject) => {
+		execFile(
+			command,
+			args,
+			{ timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024, env: options.env ?? process.env },
+			(error, stdout, stderr) => {
+				if (error) {
+					reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}\n${stdout}`.trim()));
+				} else {
+					resolve({ stdout: String(stdout), stderr: String(stderr) });
+				}
+			},
+		);
+	});
+}
+
+function isRoot(): boolean {
+	return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** The newest installed server's bin directory, or undefined. */
+function findBinDir(): string | undefined {
+	if (!existsSync(POSTGRES_ROOT)) return undefined;
+	const versions = readdirSync(POSTGRES_ROOT)
+		.filter((v) => existsSync(join(POSTGRES_ROOT, v, 'bin', 'initdb')) && existsSync(join(POSTGRES_ROOT, v, 'bin', 'pg_ctl')))
+		.sort((a, b) => Number(b) - Number(a));
+	return versions.length ? join(POSTGRES_ROOT, versions[0], 'bin') : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Serialises installs between concurrent test processes (dpkg takes one at a time anyway). */
+async function withInstallLock<T>(fn: () => Promise<T>): Promise<T> {
+	const lock = join(tmpdir(), 'axion-postgres-install.lock');
+	const deadline = Date.now() + 15 * 60_000;
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch {
+			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
+			await sleep(500);
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		rmdirSync(lock);
+	}
+}
+
+async function installPostgres(): Promise<string> {
+	return await withInstallLock(async () => {
+		const already = findBinDir();
+		if (already) return already;
+		if (!isRoot()) {
+			throw new Error('PostgreSQL is not installed and this process is not root: run `apt-get install -y postgresql` first.');
+		}
+		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+		await run('apt-get', ['update'], { timeoutMs: 10 * 60_000, env });
+		await run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { timeoutMs: 15 * 60_000, env });
+		const bin = findBinDir();
+		if (!bin) throw new Error(`apt-get installed postgresql but no server binaries were found under ${POSTGRES_ROOT}/*/bin`);
+		return bin;
+	});
+}
+
+async function ensureOsUser(): Promise<void> {
+	try {
+		await run('id', ['-u', OS_USER]);
+	} catch {
+		await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OS_USER]);
+	}
+}
+
+async function osUserIds(): Promise<{ uid: number; gid: number }> {
+	const uid = Number((await run('id', ['-u', OS_USER])).stdout.trim());
+	const gid = Number((await run('id', ['-g', OS_USER])).stdout.trim());
+	return { uid, gid };
+}
+
+/** Runs a PostgreSQL binary, as the postgres OS user when we are root. */
+function runAsServerUser(binary: string, args: string[], timeoutMs?: number): Promise<RunResult> {
+	return isRoot() ? run('runuser', ['-u', OS_USER, '--', binary, ...args], { timeoutMs }) : run(binary, args, { timeoutMs });
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const running = new Set<{ dir: string; pidFile: string }>();
+let exitHookInstalled = false;
+
+/** If a test process exits without stop(), the server goes with it. */
+function installExitHook(): void {
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	process.on('exit', () => {
+		for (const server of running) {
+			try {
+				const pid = Number(readFileSync(server.pidFile, 'utf8').split('\n')[0]);
+				if (pid > 0) process.kill(pid, 'SIGQUIT');
+			} catch {
+				// Already gone.
+			}
+			try {
+				rmSync(server.dir, { recursive: true, force: true });
+			} catch {
+				// Best effort.
+			}
+		}
+	});
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+	const bin = findBinDir() ?? (await installPostgres());
+	const version = bin.split('/').slice(-2, -1)[0];
+	if (isRoot()) await ensureOsUser();
+
+	const dir = mkdtempSync(join(tmpdir(), 'axion-pg-'));
+	const data = join(dir, 'data');
+	const pwfile = join(dir, 'pwfile');
+	const log = join(dir, 'server.log');
+	const user = 'axion';
+	const password = `pw-${randomBytes(12).toString('hex')}`;
+	const database = options.database ?? 'axion_test';
+	writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+	chmodSync(dir, 0o700);
+	if (isRoot()) {
+		const { uid, gid } = await osUserIds();
+		chownSync(dir, uid, gid);
+		chownSync(pwfile, uid, gid);
+	}
+
+	const server = { dir, pidFile: join(data, 'postmaster.pid') };
+	let started = false;
+	try {
+		await runAsServerUser(join(bin, 'initdb'), [
+			'-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--no-sync', '--encoding=UTF8', '--no-locale',
+		]);
+		rmSync(pwfile, { force: true });
+
+		const settings = [
+			'-c listen_addresses=127.0.0.1',
+			`-c unix_socket_directories=${dir}`,
+			'-c max_connections=100',
+			'-c shared_buffers=64MB',
+			...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+		];
+		for (let attempt = 1; ; attempt++) {
+			const port = await freePort();
+			try {
+				await runAsServerUser(
+					join(bin, 'pg_ctl'),
+					['-D', data, '-l', log, '-w', '-t', '60', '-o', `${settings.join(' ')} -p ${port}`, 'start'],
+					90_000,
+				);
+			} catch (error) {
+				// Another process may have taken the port between the probe and the start.
+				const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+				if (attempt < 3 && /could not bind|address already in use/i.test(text)) continue;
+				throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${text}`);
+			}
+			started = true;
+			running.add(server);
+			installExitHook();
+
+			const admin = new Client({ host: '127.0.0.1', port, user, password, database: 'postgres' });
+			await admin.connect();
+			try {
+				await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+			} finally {
+				await admin.end();
+			}
+
+			let stopped = false;
+			return {
+				url: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+				host: '127.0.0.1',
+				port,
+				user,
+				password,
+				database,
+				version,
+				stop: async () => {
+					if (stopped) return;
+					stopped = true;
+					try {
+						await runAsServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], 60_000);
+					} finally {
+						running.delete(server);
+						rmSync(dir, { recursive: true, force: true });
+					}
+				},
+			};
+		}
+	} catch (error) {
+		if (started) {
+			await runAsServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+			running.delete(server);
+		}
+		rmSync(dir, { recursive: true, force: true });
+		throw error;
+	}
+}
