@@ -8,6 +8,7 @@ const base = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
+	setupFiles: ['<rootDir>/test/helpers/quiet-n8n.ts'],
 };
 
 module.exports = {

@@ -457,6 +457,37 @@ describe('per-item behaviour', () => {
 	});
 });
 
+describe('OAuth2', () => {
+	it("signs requests through n8n's OAuth2 helper with the stored access token", async () => {
+		const result = await runNode(
+			{
+				type: TYPE,
+				nodeType: new BitbucketCloud(),
+				parameters: { authentication: 'bitbucketCloudOAuth2Api', resource: 'repository', operation: 'get', ...repoParams },
+				credentials: ['bitbucketCloudOAuth2Api'],
+			},
+			{
+				credentials: {
+					bitbucketCloudOAuth2Api: {
+						clientId: 'consumer-key',
+						clientSecret: 'consumer-secret',
+						accessTokenUrl: 'https://bitbucket.org/site/oauth2/access_token',
+						authUrl: 'https://bitbucket.org/site/oauth2/authorize',
+						grantType: 'authorizationCode',
+						authentication: 'header',
+						baseUrl: sandbox.baseUrl,
+						oauthTokenData: { access_token: C.oauth2.accessToken, token_type: 'bearer', refresh_token: 'refresh-me' },
+					},
+				},
+			},
+		);
+		expect(ok(result)[0].full_name).toBe(`${WS}/${REPO}`);
+		const call = only('GET', new RegExp(`^${R}$`));
+		expect(call.headers.authorization).toBe(`Bearer ${C.oauth2.accessToken}`);
+		expect(call.authKind).toBe('oauth2');
+	});
+});
+
 describe('resource locator lists', () => {
 	const node = (parameters: INodeParameters) => ({ type: TYPE, nodeType: new BitbucketCloud(), parameters: { authentication: 'bitbucketCloudApi', ...parameters }, credentials: ['bitbucketCloudApi'] });
 

@@ -3,7 +3,6 @@
  * expressions, pairedItem, rollback without Continue On Fail, error items with it, injection strings,
  * bad input naming the field, and the password never showing up in errors.
  */
-import './quiet-n8n';
 
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
