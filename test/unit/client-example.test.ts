@@ -33,7 +33,7 @@ it('lists open PRs, creates one, links it and triggers a pipeline', async () => 
 	});
 	expect(pr.state).toBe('OPEN');
 
-	const store = await sync.openSyncStore({ engine: 'sqlite', file: join(dir, 'axion-sync.sqlite'), package: 'axion' });
+	const store = await sync.openSyncStore({ engine: 'sqlite', file: join(dir, 'axion-sync.sqlite'), packageName: 'axion' });
 	const [linked] = await store.link([
 		{ provider: 'bitbucket', sourceTable: 'def_features', sourceKey: 'FEAT-42', externalId: String(pr.id), externalType: 'pullrequest', status: 'synced' },
 	]);
