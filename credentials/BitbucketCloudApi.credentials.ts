@@ -7,24 +7,11 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	authFromCredentialFields,
 	authorizationHeader,
 	DEFAULT_BASE_URL,
 	normalizeBaseUrl,
-	type BitbucketAuth,
 } from '../nodes/shared/bitbucket/auth';
-
-/** Reads the credential's fields into the shared auth description (also used by the node and the tests). */
-export function bitbucketAuthFromCredential(credentials: ICredentialDataDecryptedObject): BitbucketAuth {
-	const str = (key: string) => (typeof credentials[key] === 'string' ? (credentials[key] as string) : '');
-	switch (str('authType') || 'apiToken') {
-		case 'accessToken':
-			return { type: 'accessToken', accessToken: str('accessToken') };
-		case 'appPassword':
-			return { type: 'appPassword', username: str('username'), appPassword: str('appPassword') };
-		default:
-			return { type: 'apiToken', email: str('email'), apiToken: str('apiToken') };
-	}
-}
 
 export class BitbucketCloudApi implements ICredentialType {
 	name = 'bitbucketCloudApi';
@@ -153,7 +140,7 @@ export class BitbucketCloudApi implements ICredentialType {
 			...requestOptions,
 			headers: {
 				...requestOptions.headers,
-				Authorization: authorizationHeader(bitbucketAuthFromCredential(credentials)),
+				Authorization: authorizationHeader(authFromCredentialFields(credentials)),
 			},
 		};
 	}

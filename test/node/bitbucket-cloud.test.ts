@@ -438,6 +438,20 @@ describe('per-item behaviour', () => {
 		expect(String(result.items[0].json.error)).toMatch(/^Bitbucket 400: /);
 	});
 
+	it('never shows the secret in an error item or a node error, even when Bitbucket echoes it', async () => {
+		const body = JSON.stringify({ type: 'error', error: { message: `Bad token ${C.apiToken.token}`, detail: BASIC } });
+		// n8n itself sends a request once more after a 401 (to re-authenticate), so each run meets two.
+		sandbox.inject({ status: 401, contentType: 'application/json', body }, 2);
+		const soft = await run({ resource: 'repository', operation: 'get', ...repoParams }, { continueOnFail: true });
+		sandbox.inject({ status: 401, contentType: 'application/json', body }, 2);
+		const hard = await run({ resource: 'repository', operation: 'get', ...repoParams });
+		const everything = JSON.stringify(soft.items) + JSON.stringify(hard.error) + String(hard.error?.message) + String(hard.error?.description);
+		expect(soft.items[0].json.error).toBe('Bitbucket 401: Bad token ***');
+		expect(hard.error?.message).toBe('Bitbucket 401: Bad token ***');
+		expect(everything).not.toContain(C.apiToken.token);
+		expect(everything).not.toContain(BASIC.slice('Basic '.length));
+	});
+
 	it.each([
 		['a limit below 1', { resource: 'pullRequest', operation: 'getMany', ...repoParams, returnAll: false, limit: 0 }, /Limit must be a whole number of at least 1/],
 		['an empty repository with no default in the credential', { resource: 'repository', operation: 'get', workspace: rl(WS), repository: rl('') }, /Repository is empty: choose one, or set a default repository in the credential/],

@@ -2,8 +2,8 @@
  * Each authentication type: the header it puts on requests (as the sandbox received it) and the credential
  * test n8n runs from the credential screen, executed through n8n-core's RoutingNode.
  */
-import { BitbucketCloudApi, bitbucketAuthFromCredential } from '../../credentials/BitbucketCloudApi.credentials';
-import { authorizationHeader } from '../../nodes/shared/bitbucket/auth';
+import { BitbucketCloudApi } from '../../credentials/BitbucketCloudApi.credentials';
+import { authFromCredentialFields, authorizationHeader } from '../../nodes/shared/bitbucket/auth';
 import { BitbucketApiError } from '../../nodes/shared/bitbucket/errors';
 import { REPO, testClient } from '../helpers/bitbucket';
 import { testBitbucketCredential } from '../helpers/credential-test';
@@ -25,7 +25,7 @@ describe('authenticate', () => {
 		const signed = await new BitbucketCloudApi().authenticate(apiToken(), { url: '/user', headers: {} });
 		const expected = `Basic ${Buffer.from(`${C.apiToken.email}:${C.apiToken.token}`).toString('base64')}`;
 		expect(signed.headers?.Authorization).toBe(expected);
-		const { client } = testClient(sandbox, { auth: bitbucketAuthFromCredential(apiToken()) });
+		const { client } = testClient(sandbox, { auth: authFromCredentialFields(apiToken()) });
 		await client.getCurrentUser();
 		expect(sandbox.requests[0].headers.authorization).toBe(expected);
 		expect(sandbox.requests[0].authKind).toBe('apiToken');
@@ -34,13 +34,13 @@ describe('authenticate', () => {
 	it('sends an access token as Bearer', async () => {
 		const signed = await new BitbucketCloudApi().authenticate(accessToken(), { url: '/x', headers: {} });
 		expect(signed.headers?.Authorization).toBe(`Bearer ${C.accessToken.token}`);
-		const { client } = testClient(sandbox, { auth: bitbucketAuthFromCredential(accessToken()) });
+		const { client } = testClient(sandbox, { auth: authFromCredentialFields(accessToken()) });
 		await client.getRepo(REPO);
 		expect(sandbox.requests[0].authKind).toBe('accessToken');
 	});
 
 	it('sends the legacy app password as Basic, which Bitbucket now refuses', async () => {
-		const { client } = testClient(sandbox, { auth: bitbucketAuthFromCredential(appPassword()) });
+		const { client } = testClient(sandbox, { auth: authFromCredentialFields(appPassword()) });
 		const error = (await client.getRepo(REPO).catch((e: unknown) => e)) as BitbucketApiError;
 		expect(error).toBeInstanceOf(BitbucketApiError);
 		expect(error.status).toBe(401);

@@ -10,7 +10,7 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from '../../shared/bitbucket/auth';
+import { authFromCredentialFields, normalizeBaseUrl, secretsOf as authSecrets } from '../../shared/bitbucket/auth';
 import { BitbucketClient, type ClientOptions } from '../../shared/bitbucket/client';
 import { RequestLayer } from '../../shared/bitbucket/request';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
@@ -26,22 +26,13 @@ export interface ConnectedClient {
 	defaults: { workspace: string; repository: string };
 }
 
-const SECRET_FIELDS = ['apiToken', 'accessToken', 'appPassword', 'clientSecret'];
-
-function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
-	const secrets: string[] = [];
-	for (const field of SECRET_FIELDS) {
-		const value = credentials[field];
-		if (typeof value === 'string' && value.length >= 4) secrets.push(value);
-	}
-	const user = (credentials.email ?? credentials.username) as string | undefined;
-	const secret = (credentials.apiToken ?? credentials.appPassword) as string | undefined;
-	if (user && secret) secrets.push(Buffer.from(`${user}:${secret}`).toString('base64'));
+/** Everything that must never show in an error: the credential's secrets and, for OAuth2, its tokens. */
+function secretsOf(credentialType: CredentialType, credentials: ICredentialDataDecryptedObject): string[] {
+	if (credentialType === 'bitbucketCloudApi') return authSecrets(authFromCredentialFields(credentials));
 	const token = credentials.oauthTokenData as IDataObject | undefined;
-	for (const key of ['access_token', 'refresh_token']) {
-		if (typeof token?.[key] === 'string') secrets.push(token[key] as string);
-	}
-	return secrets;
+	return [token?.access_token, token?.refresh_token, credentials.clientSecret].filter(
+		(value): value is string => typeof value === 'string' && value.length >= 4,
+	);
 }
 
 interface AxiosLikeError {
@@ -109,7 +100,7 @@ export async function connect(
 		baseUrl: normalizeBaseUrl(credentials.baseUrl as string | undefined),
 		transport: n8nTransport(context, credentialType),
 		retry: options.retry,
-		secrets: secretsOf(credentials),
+		secrets: secretsOf(credentialType, credentials),
 		onRetry: (event) =>
 			context.logger.warn(
 				`Bitbucket ${event.reason === 'rateLimit' ? 'rate limit (429)' : event.status ? `HTTP ${event.status}` : 'connection error'} on ${event.method} ${event.url}: retry ${event.retry} in ${Math.round(event.waitMs / 1000)} s${event.retryAfter ? ' (Retry-After)' : ''}`,

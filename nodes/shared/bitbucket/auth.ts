@@ -83,6 +83,19 @@ export function authorizationHeader(auth: BitbucketAuth): string {
 	}
 }
 
+/** Reads the Bitbucket Cloud API credential's fields (authType, email, apiToken, …) into an authentication. */
+export function authFromCredentialFields(fields: Record<string, unknown>): BitbucketAuth {
+	const str = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : '');
+	switch (str('authType') || 'apiToken') {
+		case 'accessToken':
+			return { type: 'accessToken', accessToken: str('accessToken') };
+		case 'appPassword':
+			return { type: 'appPassword', username: str('username'), appPassword: str('appPassword') };
+		default:
+			return { type: 'apiToken', email: str('email'), apiToken: str('apiToken') };
+	}
+}
+
 /** The secret strings of an authentication (raw secrets and their Basic encodings), for redaction. */
 export function secretsOf(auth: BitbucketAuth): string[] {
 	const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');
