@@ -458,6 +458,7 @@ describe('per-item behaviour', () => {
 		['a slug with a slash from an expression', { resource: 'repository', operation: 'get', workspace: rl(WS), repository: rl('={{ "a/b" }}') }, /is not a valid repository slug/],
 		['malformed variables JSON', { resource: 'pipeline', operation: 'trigger', ...repoParams, targetType: 'branch', branch: rl('develop'), variablesInput: 'json', variablesJson: '{"DEPLOY_ENV": ' }, /Variables \(JSON\) is not valid JSON/],
 		['a PR URL of another repository', { resource: 'pullRequest', operation: 'get', ...repoParams, pullRequest: rl('https://bitbucket.org/other/repo/pull-requests/3', 'url') }, /points to other\/repo/],
+		['a repository URL in another workspace than Workspace', { resource: 'repository', operation: 'get', workspace: rl(WS), repository: rl('https://bitbucket.org/other-team/axion', 'url') }, /repository URL is in workspace "other-team" but Workspace is "technocore_axion"/],
 		['an empty update', { resource: 'pullRequest', operation: 'update', ...repoParams, pullRequest: rl(1), updateFields: {} }, /Update Fields is empty/],
 	])('rejects %s before any request', async (_what, parameters, message) => {
 		const result = await run(parameters as INodeParameters);

@@ -45,11 +45,11 @@ export function readRepo(context: IExecuteFunctions, itemIndex: number, defaults
 	const { mode, value } = locator(context, 'repository', itemIndex);
 	if (mode === 'url' && value) {
 		const m = match(BITBUCKET_URL.repository, value, 'repository', 'repository');
-		const workspaceField = locator(context, 'workspace', itemIndex).value;
+		const workspaceField = locator(context, 'workspace', itemIndex);
 		const fromUrl = workspaceId(m[1], 'repository');
-		if (workspaceField && locator(context, 'workspace', itemIndex).mode !== 'url' && workspaceField !== fromUrl) {
+		if (workspaceField.value && workspaceField.mode !== 'url' && workspaceField.value !== fromUrl) {
 			throw new BitbucketInputError(
-				`The repository URL is in workspace "${fromUrl}" but Workspace is "${workspaceField}"`,
+				`The repository URL is in workspace "${fromUrl}" but Workspace is "${workspaceField.value}"`,
 				'repository',
 			);
 		}
