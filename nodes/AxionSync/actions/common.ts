@@ -419,18 +419,19 @@ export function assemble<T, R>(
 	context: OperationContext,
 	collected: Collected<T>,
 	results: R[] | null,
-	toItems: (result: R, itemIndex: number) => INodeExecutionData[],
+	toItems: (result: R, itemIndex: number, value: T) => INodeExecutionData[],
 ): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
-	const byIndex = new Map<number, R>();
-	if (results) collected.valid.forEach((v, n) => byIndex.set(v.index, results[n]));
+	const byIndex = new Map<number, { result: R; value: T }>();
+	if (results) collected.valid.forEach((v, n) => byIndex.set(v.index, { result: results[n], value: v.value }));
 	for (let i = 0; i < context.items.length; i++) {
 		const failure = collected.failed.get(i);
 		if (failure) {
 			out.push(errorItem(failure, i));
 			continue;
 		}
-		if (byIndex.has(i)) out.push(...toItems(byIndex.get(i) as R, i));
+		const entry = byIndex.get(i);
+		if (entry) out.push(...toItems(entry.result, i, entry.value));
 	}
 	return out;
 }

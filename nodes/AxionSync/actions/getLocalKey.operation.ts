@@ -47,10 +47,8 @@ export async function execute(this: IExecuteFunctions, context: OperationContext
 		notFound: readNotFound.call(this, i),
 	}));
 	const found = await runBatch(this, context, collected, async (values) => await context.store.findByExternal(values.map((v) => v.ref)));
-	const modes = new Map(collected.valid.map((v) => [v.index, v.value]));
-	return assemble(context, collected, found, (links, i) => {
+	return assemble(context, collected, found, (links, i, { ref, notFound }) => {
 		if (links.length > 0) return links.map((link) => ({ json: linkJson(link), pairedItem: { item: i } }));
-		const { ref, notFound } = modes.get(i)!;
 		return notFoundItems(this, context, notFound, i, 'SourceKey', describeRef({ by: 'external', ...ref }));
 	});
 }

@@ -60,10 +60,8 @@ export async function execute(this: IExecuteFunctions, context: OperationContext
 			updateSyncedAt ? {} : { syncedAt: null },
 		),
 	);
-	const byIndex = new Map(collected.valid.map((v) => [v.index, v.value]));
-	return assemble(context, collected, updated, (links, i) => {
+	return assemble(context, collected, updated, (links, i, { change, notFound }) => {
 		if (links.length > 0) return links.map((link) => ({ json: linkJson(link), pairedItem: { item: i } }));
-		const { change, notFound } = byIndex.get(i)!;
 		return notFoundItems(this, context, notFound, i, 'Guid', describeRef(change.ref));
 	});
 }

@@ -29,10 +29,8 @@ export async function execute(this: IExecuteFunctions, context: OperationContext
 		notFound: readNotFound.call(this, i),
 	}));
 	const deleted = await runBatch(this, context, collected, async (values) => await context.store.unlink(values.map((v) => v.ref)));
-	const byIndex = new Map(collected.valid.map((v) => [v.index, v.value]));
-	return assemble(context, collected, deleted, (links, i) => {
+	return assemble(context, collected, deleted, (links, i, { ref, notFound }) => {
 		if (links.length > 0) return links.map((link) => ({ json: { ...linkJson(link), deleted: true }, pairedItem: { item: i } }));
-		const { ref, notFound } = byIndex.get(i)!;
 		return notFoundItems(this, context, notFound, i, 'Guid', describeRef(ref));
 	});
 }
