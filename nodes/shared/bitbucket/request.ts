@@ -272,7 +272,7 @@ export class RequestLayer {
 				values.push(item);
 				if (limit !== undefined && values.length >= limit) return values;
 			}
-			next = typeof body?.next === 'string' && body.next ? body.next : undefined;
+			next = nextLink(body);
 			if (next !== undefined && seenUrls.has(next)) {
 				throw new BitbucketPaginationError(
 					`Bitbucket returned a next link already visited after ${pages} page(s); stopping to avoid a loop`,
@@ -280,8 +280,6 @@ export class RequestLayer {
 					pages,
 				);
 			}
-			// `url()` refuses links to another origin before anything is sent.
-			if (next !== undefined) this.url({ url: next });
 		}
 		return values;
 	}
@@ -294,7 +292,7 @@ export class RequestLayer {
 		const { body }: ApiResponse<Envelope<T>> = next
 			? await this.request<Envelope<T>>({ url: next })
 			: await this.request<Envelope<T>>({ path, query });
-		return { values: body?.values ?? [], next: typeof body?.next === 'string' && body.next ? body.next : undefined };
+		return { values: body?.values ?? [], next: nextLink(body) };
 	}
 
 	private async wait(event: RetryEvent): Promise<number> {
@@ -328,6 +326,11 @@ export class RequestLayer {
 			body: redactValue(parsed.raw, this.secrets),
 		});
 	}
+}
+
+/** The envelope's `next` link, if there is another page. */
+function nextLink(body: Envelope<unknown> | undefined): string | undefined {
+	return typeof body?.next === 'string' && body.next ? body.next : undefined;
 }
 
 function header(headers: TransportResponse['headers'], name: string): string | string[] | undefined {
