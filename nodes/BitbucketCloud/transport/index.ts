@@ -40,6 +40,11 @@ interface AxiosLikeError {
 	message?: string;
 }
 
+/** n8n hands text bodies over as strings: JSON ones (Bitbucket's errors, say) are parsed like the other transport. */
+function bodyOf(data: unknown, headers: TransportResponse['headers'] | undefined, asText?: boolean): unknown {
+	return typeof data === 'string' ? parseBody(data, String(headers?.['content-type'] ?? ''), asText) : data;
+}
+
 /** n8n's helper throws on HTTP errors (which lets it refresh OAuth2 tokens on 401); we turn those back into responses. */
 function n8nTransport(context: BitbucketFunctions, credentialType: CredentialType): Transport {
 	return async (request) => {
@@ -61,18 +66,14 @@ function n8nTransport(context: BitbucketFunctions, credentialType: CredentialTyp
 			return {
 				statusCode: response.statusCode,
 				headers: response.headers ?? {},
-				body: typeof response.body === 'string' ? parseBody(response.body, String(response.headers?.['content-type'] ?? ''), request.text) : response.body,
+				body: bodyOf(response.body, response.headers, request.text),
 			};
 		} catch (error) {
 			const cause = (error as AxiosLikeError).cause;
 			const status = cause?.response?.status;
 			if (typeof status === 'number') {
-				const data = cause?.response?.data;
-				return {
-					statusCode: status,
-					headers: cause?.response?.headers ?? {},
-					body: typeof data === 'string' ? parseBody(data, String(cause?.response?.headers?.['content-type'] ?? '')) : data,
-				};
+				const headers = cause?.response?.headers ?? {};
+				return { statusCode: status, headers, body: bodyOf(cause?.response?.data, headers) };
 			}
 			// No response: report the network cause only (never the request config, which holds headers).
 			// The request layer turns it into a BitbucketNetworkError (and retries it when that is safe).
