@@ -141,6 +141,15 @@ export class AxionDatabase implements ICredentialType {
 				'Whether to create the table and its two indexes when they do not exist (safe when several workers start at once). Turn off when only Axion may create tables.',
 		},
 		{
+			displayName: 'Create Schema If Missing',
+			name: 'createSchema',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to create the schema too when it does not exist. Off: a schema that does not exist is reported (a typo would otherwise create a new, empty schema).',
+			displayOptions: { show: { engine: ['postgres'], createTable: [true] } },
+		},
+		{
 			displayName: 'Package',
 			name: 'packageName',
 			type: 'string',

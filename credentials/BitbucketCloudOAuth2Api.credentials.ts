@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/shared/bitbucket/auth';
+import { DEFAULT_BASE_URL, DEFAULT_OAUTH_SERVER } from '../nodes/shared/bitbucket/auth';
 
 /**
  * Scopes for everything the Bitbucket Cloud node does. In Bitbucket a `:write` scope includes its read scope;
@@ -37,17 +37,25 @@ export class BitbucketCloudOAuth2Api implements ICredentialType {
 			default: 'authorizationCode',
 		},
 		{
+			displayName: 'OAuth Server',
+			name: 'oauthServer',
+			type: 'string',
+			default: DEFAULT_OAUTH_SERVER,
+			description:
+				"Where Bitbucket's OAuth 2.0 endpoints (/site/oauth2/authorize and /site/oauth2/access_token) live. Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…).",
+		},
+		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: 'https://bitbucket.org/site/oauth2/authorize',
+			default: '={{$self["oauthServer"]}}/site/oauth2/authorize',
 			required: true,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: 'https://bitbucket.org/site/oauth2/access_token',
+			default: '={{$self["oauthServer"]}}/site/oauth2/access_token',
 			required: true,
 		},
 		{

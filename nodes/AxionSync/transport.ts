@@ -17,6 +17,7 @@ import {
 	type SyncStore,
 	type SyncStoreConfig,
 } from '../shared/sync';
+import { operationError } from '../common/errors';
 
 export const CREDENTIAL_TYPE = 'axionDatabase';
 
@@ -34,6 +35,7 @@ export interface AxionDatabaseCredentials {
 	schema?: string;
 	table?: string;
 	createTable?: boolean;
+	createSchema?: boolean;
 	packageName?: string;
 }
 
@@ -62,6 +64,7 @@ export function storeConfigFromCredentials(credentials: AxionDatabaseCredentials
 			ssl: (text(c.ssl) ?? 'disable') as PgSslMode,
 			caCertificate: text(c.caCertificate),
 			schema: text(c.schema),
+			createSchema: c.createSchema === true,
 			...common,
 		};
 	}
@@ -84,39 +87,10 @@ export async function openStore(this: IExecuteFunctions): Promise<{ store: SyncS
 	}
 }
 
-/**
- * n8n replaces a whole error message by a generic sentence when it contains a Node.js error code such as
- * ECONNREFUSED ("The service refused the connection - perhaps it is offline"), losing the host, port or
- * file we name. The codes are spelled out in words instead.
- */
-const ERROR_CODE_WORDS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	ECONNABORTED: 'connection aborted',
-	ENOTFOUND: 'host not found',
-	ETIMEDOUT: 'timed out',
-	EHOSTUNREACH: 'host unreachable',
-	EADDRNOTAVAIL: 'address not available',
-	ERRADDRINUSE: 'address in use',
-	EAI_AGAIN: 'name resolution failed',
-	GETADDRINFO: 'name resolution',
-	ENOENT: 'no such file or directory',
-	EISDIR: 'is a directory',
-	ENOTDIR: 'not a directory',
-	EACCES: 'access denied',
-	EEXIST: 'already exists',
-	EPERM: 'not permitted',
-};
-const ERROR_CODES = new RegExp(`\\b(${Object.keys(ERROR_CODE_WORDS).join("|")})\\b(:\\s*)?`, "gi");
-
-export function spellOutErrorCodes(message: string): string {
-	return message.replace(ERROR_CODES, (_, code: string, colon: string | undefined) => `${ERROR_CODE_WORDS[code.toUpperCase()]}${colon ? ': ' : ''}`);
-}
-
 /** An n8n error for any failure, naming the field at fault, without secrets. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number, secrets: string[]): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
-	const message = spellOutErrorCodes(redact(errorMessage(error), secrets));
+	const message = redact(errorMessage(error), secrets);
 	let description: string | undefined;
 	if (error instanceof SyncStoreError) {
 		if (error.field) {
@@ -127,5 +101,5 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, secr
 		}
 		if (error.dbCode) description = `${description ? `${description} ` : ''}Database code ${error.dbCode}.`;
 	}
-	return new NodeOperationError(node, message, { itemIndex, description });
+	return operationError(node, message, { itemIndex, description });
 }

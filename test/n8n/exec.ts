@@ -3,7 +3,7 @@
  * log file (and in memory), find a free port, read the tail of a log. No n8n imports: plain Node.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -14,6 +14,12 @@ export interface RunOptions {
 	logFile?: string;
 	/** Kills the whole process group after this many milliseconds (default: no limit). */
 	timeoutMs?: number;
+	/**
+	 * Send stdout straight to this file instead of a pipe, and read it back when the command has exited. A process
+	 * that prints a large result and exits at once (`n8n execute --rawOutput`) can lose the tail of what it wrote to
+	 * a pipe; writes to a file are synchronous and complete, whatever the size.
+	 */
+	stdoutFile?: string;
 }
 
 export interface RunResult {
@@ -58,19 +64,25 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
 	const command = describeCommand(file, args);
 	const started = Date.now();
 	appendLog(options.logFile, `\n$ ${command}\n# cwd: ${options.cwd ?? process.cwd()}  at ${new Date(started).toISOString()}\n`);
+	let stdoutFd: number | undefined;
+	if (options.stdoutFile) {
+		mkdirSync(dirname(options.stdoutFile), { recursive: true });
+		stdoutFd = openSync(options.stdoutFile, 'w');
+	}
 	return new Promise((resolve, reject) => {
 		const child = spawn(file, [...args], {
 			cwd: options.cwd,
 			env: options.env ?? process.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
 		});
+		if (stdoutFd !== undefined) closeSync(stdoutFd);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
-		child.stdout.on('data', (chunk: Buffer) => {
+		child.stdout?.on('data', (chunk: Buffer) => {
 			out.push(chunk);
 			appendLog(options.logFile, chunk.toString('utf8'));
 		});
-		child.stderr.on('data', (chunk: Buffer) => {
+		child.stderr?.on('data', (chunk: Buffer) => {
 			err.push(chunk);
 			appendLog(options.logFile, chunk.toString('utf8'));
 		});
@@ -90,6 +102,11 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
 		child.on('close', (code, signal) => {
 			if (timer) clearTimeout(timer);
 			const durationMs = Date.now() - started;
+			let stdout = Buffer.concat(out).toString('utf8');
+			if (options.stdoutFile) {
+				stdout = readFileSync(options.stdoutFile, 'utf8');
+				appendLog(options.logFile, `# stdout (${stdout.length} characters) in ${options.stdoutFile}\n${tailLines(stdout, 20)}\n`);
+			}
 			appendLog(
 				options.logFile,
 				`# exit ${code ?? signal}${timedOut ? ' (timed out)' : ''} after ${(durationMs / 1000).toFixed(1)} s\n`,
@@ -99,7 +116,7 @@ export function runCommand(file: string, args: readonly string[], options: RunOp
 				code,
 				signal,
 				timedOut,
-				stdout: Buffer.concat(out).toString('utf8'),
+				stdout,
 				stderr: Buffer.concat(err).toString('utf8'),
 				durationMs,
 			});

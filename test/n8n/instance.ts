@@ -152,6 +152,7 @@ export class N8nInstance {
 	private serverPort: number | undefined;
 	private cookie: string | undefined;
 	private disposed = false;
+	private commandSerial = 0;
 
 	private constructor(
 		readonly installation: N8nInstallation,
@@ -280,6 +281,8 @@ export class N8nInstance {
 			env: this.env({ N8N_RUNNERS_BROKER_PORT: brokerPort, ...options.env }),
 			logFile: this.commandLogFile,
 			timeoutMs: options.timeoutMs ?? 5 * 60_000,
+			// n8n prints results (a whole run as JSON) on stdout: a file keeps every byte of it.
+			stdoutFile: join(this.logDir, `stdout-${++this.commandSerial}.txt`),
 		});
 	}
 
@@ -304,6 +307,18 @@ export class N8nInstance {
 			workflows.map((w) => ({ active: false, settings: {}, ...w })),
 		);
 		await this.runOk(['import:workflow', `--input=${file}`]);
+	}
+
+	/** A stored credential, decrypted (`n8n export:credentials --decrypted`): what n8n holds now, e.g. after a token refresh. */
+	async exportCredential(id: string): Promise<N8nCredential> {
+		const file = join(this.root, 'work', `credential-${id}-${Date.now()}.json`);
+		const result = await this.runOk(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`]);
+		if (!existsSync(file)) throw this.failure(`n8n export:credentials wrote no ${file}`, result);
+		const exported = JSON.parse(readFileSync(file, 'utf8')) as N8nCredential[] | N8nCredential;
+		rmSync(file, { force: true });
+		const credential = Array.isArray(exported) ? exported[0] : exported;
+		if (!credential) throw this.failure(`n8n export:credentials --id=${id} exported nothing`, result);
+		return credential;
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`, parsed. Never throws for a failed execution: check `ok`/`error`. */

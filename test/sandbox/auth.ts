@@ -75,9 +75,11 @@ function bearer(state: SandboxState, token: string): AuthOutcome {
 			},
 		};
 	}
-	if (token === SANDBOX_CREDENTIALS.oauth2.accessToken) {
-		return { kind: 'oauth2', principal: { kind: 'oauth2', user: account(state, 'axion-dev'), scopes: ALL_SCOPES } };
+	const oauth2 = state.oauth2.check(token);
+	if (oauth2 === 'expired') {
+		return { kind: 'oauth2', error: new ApiError(401, 'Access token expired. Use your refresh token to obtain a new access token.') };
 	}
+	if (oauth2) return { kind: 'oauth2', principal: { kind: 'oauth2', user: account(state, oauth2.user), scopes: ALL_SCOPES } };
 	return { kind: 'invalid', error: new ApiError(401, 'Token is invalid, expired, or not supported for this endpoint.') };
 }
 

@@ -2,6 +2,7 @@
  * Control endpoints under /_sandbox for out-of-process clients (a real n8n run, the demo): not part of the
  * Bitbucket API, not recorded, no auth, no latency.
  */
+import type { OAuth2Server } from './oauth2';
 import type { FaultSpec, RecordedRequest } from './types';
 
 export interface ControlTarget {
@@ -14,6 +15,7 @@ export interface ControlTarget {
 	setAppPasswordsEnabled(on: boolean): void;
 	reset(): void;
 	readonly pendingFaults: number;
+	readonly state: { oauth2: OAuth2Server };
 }
 
 export interface ControlResponse {
@@ -49,6 +51,7 @@ export function faultFromJson(input: unknown): { fault: FaultSpec; times: number
 		method: optionalString('method'),
 		pathPattern: pattern === undefined ? undefined : new RegExp(pattern, flags),
 		afterProcessing: input['afterProcessing'] === true,
+		location: optionalString('location'),
 	};
 	return { fault, times };
 }
@@ -87,6 +90,15 @@ export function handleControl(target: ControlTarget, method: string, path: strin
 				target.setAppPasswordsEnabled(enabled);
 				return { status: 204 };
 			}
+			case 'GET /_sandbox/oauth2':
+				return { status: 200, body: target.state.oauth2.stats };
+			case 'POST /_sandbox/oauth2/tokens':
+				// A token pair as a completed "Connect my account" leaves it in n8n.
+				return { status: 201, body: target.state.oauth2.issue() };
+			case 'POST /_sandbox/oauth2/expire':
+				return { status: 200, body: { expired: target.state.oauth2.expireAll() } };
+			case 'POST /_sandbox/oauth2/revoke':
+				return { status: 200, body: { revoked: target.state.oauth2.revokeAll() } };
 			default:
 				return { status: 404, body: { error: `No control endpoint ${route}` } };
 		}

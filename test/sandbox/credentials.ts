@@ -9,8 +9,10 @@ export const SANDBOX_CREDENTIALS = {
 	accessToken: { token: 'ATCTT3xFfGF0sandboxRepoAxion93e1d7c2' },
 	/** Legacy app password: Basic; answers 401 unless app passwords are enabled on the sandbox. */
 	appPassword: { username: 'axion-bot', password: 'ATBBsandboxLegacyAppPassword4d2e' },
-	/** OAuth 2.0 access token acting as the dev user (can call /user). */
+	/** OAuth 2.0 access token acting as the dev user (can call /user); it never expires. */
 	oauth2: { accessToken: 'sandbox-oauth2-access-token-dev-0b6f' },
+	/** The OAuth consumer (key and secret) registered in the workspace, for the authorize/token endpoints. */
+	oauth2App: { clientId: 'sandboxConsumerKey7Hq2', clientSecret: 'sandboxConsumerSecret9xVw41kPz' },
 } as const satisfies {
 	workspace: 'technocore_axion';
 	repo: 'axion';
@@ -19,6 +21,7 @@ export const SANDBOX_CREDENTIALS = {
 	accessToken: { token: string };
 	appPassword: { username: 'axion-bot'; password: string };
 	oauth2: { accessToken: string };
+	oauth2App: { clientId: string; clientSecret: string };
 };
 
 /** Bitbucket Cloud API-token scopes (names as in the spec's x-atlassian-oauth2-scopes). */

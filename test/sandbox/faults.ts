@@ -62,6 +62,9 @@ export function faultResponse(spec: FaultSpec): FaultResponse {
 	const headers: Record<string, string> = {};
 	let body: string;
 	let contentType: string;
+	if (spec.location !== undefined) {
+		return { status: spec.status, headers: { location: spec.location, 'content-length': '0' }, body: '' };
+	}
 	if (spec.status === 429) {
 		body = spec.body ?? 'Rate limit for this resource has been exceeded';
 		contentType = spec.contentType ?? 'text/plain; charset=utf-8';

@@ -23,8 +23,11 @@ async function main(): Promise<void> {
 		`  Repository access token (Bearer):    ${c.accessToken.token}`,
 		`  OAuth 2.0 access token (Bearer):     ${c.oauth2.accessToken}`,
 		`  App password (Basic, answers 401):   ${c.appPassword.username} : ${c.appPassword.password}`,
+		`  OAuth consumer (key : secret):       ${c.oauth2App.clientId} : ${c.oauth2App.clientSecret}`,
+		`    OAuth Server for the OAuth2 credential: ${sandbox.origin} (authorize and access_token under /site/oauth2/)`,
 		'',
-		`Control: GET ${sandbox.origin}/_sandbox/requests, POST ${sandbox.origin}/_sandbox/reset, POST ${sandbox.origin}/_sandbox/faults`,
+		`Control: GET ${sandbox.origin}/_sandbox/requests, POST ${sandbox.origin}/_sandbox/reset, POST ${sandbox.origin}/_sandbox/faults,`,
+		`         POST ${sandbox.origin}/_sandbox/oauth2/expire | revoke | tokens, GET ${sandbox.origin}/_sandbox/oauth2`,
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);
 	const stop = (): void => {

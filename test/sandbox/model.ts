@@ -2,6 +2,7 @@
  * The sandbox's data. Records use Bitbucket's own field names (snake_case, nested the same way) so that
  * BBQL paths such as `source.branch.name` or `author.nickname` resolve directly against them.
  */
+import { OAuth2Server } from './oauth2';
 import { MonotonicClock } from './time';
 
 export interface AccountRecord {
@@ -295,6 +296,12 @@ export interface RepositoryRecord {
 }
 
 export class SandboxState {
+	/** The OAuth 2.0 authorization server (tokens live as long as the state). */
+	readonly oauth2 = new OAuth2Server();
+
+	/** Polls a 202 merge task answers PENDING before it completes (Bitbucket: "a while"). */
+	mergePendingPolls = 2;
+
 	readonly users: AccountRecord[] = [];
 	readonly workspaces: WorkspaceRecord[] = [];
 	readonly projects: ProjectRecord[] = [];

@@ -160,6 +160,11 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 			send(res, result.status, result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }, result.body === undefined ? '' : JSON.stringify(result.body));
 			return;
 		}
+		if (rawPath.startsWith('/site/oauth2/')) {
+			const answer = this.currentState.oauth2.handle(method, rawPath, search, headers, rawBody);
+			send(res, answer.status, answer.headers, answer.body);
+			return;
+		}
 		if (rawPath !== API_PREFIX && !rawPath.startsWith(`${API_PREFIX}/`)) {
 			send(res, 404, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ type: 'error', error: { message: 'Not found: the API lives under /2.0' } }));
 			return;

@@ -58,6 +58,8 @@ export interface FaultSpec {
 	pathPattern?: RegExp;
 	/** For 5xx / drop: perform the real operation first, then answer the fault ("processed but response lost"). */
 	afterProcessing?: boolean;
+	/** For 3xx: the Location header (a redirect, possibly to another origin). */
+	location?: string;
 }
 
 export interface RequestFilter {

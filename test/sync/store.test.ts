@@ -336,6 +336,32 @@ describe.each(ENGINES)('store on %s', (engine) => {
 	});
 });
 
+describe('PostgreSQL schemas', () => {
+	test('a schema that does not exist is reported, not created, unless Create Schema If Missing is on', async () => {
+		const schema = `missing_${process.pid}_${Date.now()}`;
+		const schemaExists = async () => (await fx.pgQuery('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).length === 1;
+		const refusing = await openSyncStore(fx.config('postgres', { table: fx.freshTable(), schema }), { cache: false });
+		try {
+			await expect(refusing.link([input(1)])).rejects.toMatchObject({ code: 'schema', field: 'Schema' });
+			await expect(refusing.link([input(1)])).rejects.toThrow(
+				new RegExp(`Schema "${schema}" does not exist in database "${fx.pg.database}".*turn on "Create Schema If Missing"`),
+			);
+			expect(await schemaExists()).toBe(false);
+		} finally {
+			await refusing.close();
+		}
+		const creating = await openSyncStore(fx.config('postgres', { table: fx.freshTable(), schema, createSchema: true }), { cache: false });
+		try {
+			const [linked] = await creating.link([input(1)]);
+			expect(linked.created).toBe(true);
+			expect(await schemaExists()).toBe(true);
+		} finally {
+			await creating.close();
+			await fx.pgQuery(`DROP SCHEMA "${schema}" CASCADE`);
+		}
+	});
+});
+
 describe('existing Axion tables are used as they are', () => {
 	test('PostgreSQL: text Guid, timestamptz SyncedAt in a non-UTC session, narrow ExternalId', async () => {
 		const table = fx.freshTable('axion');

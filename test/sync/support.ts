@@ -17,7 +17,7 @@ export interface SyncFixture {
 	pg: PostgresServer;
 	/** A table name not used before in this run. */
 	freshTable(prefix?: string): string;
-	config(engine: SyncEngine, overrides?: Partial<{ table: string; packageName: string; createTable: boolean; file: string; schema: string }>): SyncStoreConfig;
+	config(engine: SyncEngine, overrides?: Partial<{ table: string; packageName: string; createTable: boolean; file: string; schema: string; createSchema: boolean }>): SyncStoreConfig;
 	/** Axion Database credential data for the engine. */
 	credentials(engine: SyncEngine, overrides?: Record<string, string | number | boolean>): Record<string, string | number | boolean>;
 	/** Runs SQL on the PostgreSQL test database. */
@@ -48,6 +48,7 @@ export async function startSyncFixture(): Promise<SyncFixture> {
 						user: pg.user,
 						password: pg.password,
 						schema: o.schema,
+						createSchema: o.createSchema,
 						table: o.table,
 						packageName: o.packageName ?? 'axion_test',
 						createTable: o.createTable,

@@ -21,6 +21,7 @@ import {
 	type SyncStatus,
 	type SyncStore,
 } from '../../shared/sync';
+import { errorItem, operationError } from '../../common/errors';
 import { toNodeError } from '../transport';
 
 export const OPERATIONS = [
@@ -266,7 +267,7 @@ export function itemParameter(fn: IExecuteFunctions, name: string, itemIndex: nu
 }
 
 function itemError(fn: IExecuteFunctions, message: string, itemIndex: number, description?: string): NodeOperationError {
-	return new NodeOperationError(fn.getNode(), message, { itemIndex, description });
+	return operationError(fn.getNode(), message, { itemIndex, description });
 }
 
 /**
@@ -377,12 +378,7 @@ export function collect<T>(fn: IExecuteFunctions, context: OperationContext, rea
 	return { valid, failed };
 }
 
-export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = description;
-	return { json, pairedItem: { item: itemIndex } };
-}
+export { errorItem };
 
 export function linkJson(link: SyncLink): IDataObject {
 	return { ...link };
@@ -453,7 +449,7 @@ export function notFoundItems(
 		const item = context.items[itemIndex];
 		return [{ json: { ...item.json, [nullField]: null }, binary: item.binary, pairedItem: { item: itemIndex } }];
 	}
-	const error = new NodeOperationError(fn.getNode(), `No link found for ${what}`, {
+	const error = operationError(fn.getNode(), `No link found for ${what}`, {
 		itemIndex,
 		description: 'Set "If Not Found" to Output Nothing or Pass Item Through to continue without a link.',
 	});

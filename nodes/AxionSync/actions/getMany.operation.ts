@@ -4,13 +4,13 @@
  */
 import { DateTime } from 'luxon';
 import {
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { operationError } from '../../common/errors';
 import { isSyncStatus, type ListFilter, type SyncLink } from '../../shared/sync';
 import { assemble, collect, linkJson, runBatch, showFor, type OperationContext } from './common';
 
@@ -83,7 +83,7 @@ function readInstant(this: IExecuteFunctions, value: unknown, label: string, ite
 	else if (typeof value === 'string') parsed = DateTime.fromISO(value.trim(), { zone: this.getTimezone() });
 	else if (typeof value === 'number') parsed = DateTime.fromMillis(value);
 	if (!parsed || !parsed.isValid) {
-		throw new NodeOperationError(this.getNode(), `${label} is not a valid date and time: ${JSON.stringify(value)}`, {
+		throw operationError(this.getNode(), `${label} is not a valid date and time: ${JSON.stringify(value)}`, {
 			itemIndex,
 			description: 'Use an ISO 8601 date, e.g. 2025-01-31T12:00:00Z.',
 		});
@@ -109,14 +109,14 @@ export async function execute(this: IExecuteFunctions, context: OperationContext
 		};
 		if (filters.status !== undefined && filters.status !== '') {
 			if (!isSyncStatus(filters.status)) {
-				throw new NodeOperationError(this.getNode(), `Status must be one of synced, error, deleted (got ${JSON.stringify(filters.status)})`, { itemIndex: i });
+				throw operationError(this.getNode(), `Status must be one of synced, error, deleted (got ${JSON.stringify(filters.status)})`, { itemIndex: i });
 			}
 			filter.status = filters.status;
 		}
 		if (!returnAll) {
 			const limit = this.getNodeParameter('limit', i, 50) as number;
 			if (!Number.isInteger(limit) || limit < 1) {
-				throw new NodeOperationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, { itemIndex: i });
+				throw operationError(this.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(limit)})`, { itemIndex: i });
 			}
 			filter.limit = limit;
 		}

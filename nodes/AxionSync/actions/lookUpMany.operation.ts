@@ -8,13 +8,13 @@
  * that wants both branches uses "All Items" and an If node on `{{ $json.axionSync === null }}`.
  */
 import {
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { operationError } from '../../common/errors';
 import type { LinkRef } from '../../shared/sync';
 import {
 	assemble,
@@ -94,10 +94,10 @@ export async function execute(this: IExecuteFunctions, context: OperationContext
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const field = typeof options.field === 'string' && options.field.trim() !== '' ? options.field.trim() : 'axionSync';
 	if (lookUpBy !== 'external' && lookUpBy !== 'source') {
-		throw new NodeOperationError(this.getNode(), `Look Up By must be external or source (got ${JSON.stringify(lookUpBy)})`, { itemIndex: 0 });
+		throw operationError(this.getNode(), `Look Up By must be external or source (got ${JSON.stringify(lookUpBy)})`, { itemIndex: 0 });
 	}
 	if (!['all', 'unknown', 'known'].includes(output)) {
-		throw new NodeOperationError(this.getNode(), `Output must be all, unknown or known (got ${JSON.stringify(output)})`, { itemIndex: 0 });
+		throw operationError(this.getNode(), `Output must be all, unknown or known (got ${JSON.stringify(output)})`, { itemIndex: 0 });
 	}
 
 	const collected = collect(this, context, (i): LinkRef =>

@@ -1,10 +1,14 @@
 /**
  * Picks the operation, opens the store of the credential, runs the operation on all input items.
+ * Item-level problems are handled by the operations (an error item each with Continue On Fail). Anything that
+ * fails for the whole execution (a bad database configuration, a bad node option, the batch itself) becomes an
+ * error item for every input item with Continue On Fail, never a silent pass-through of the input.
  */
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { errorItems } from '../../common/errors';
 import { openStore, toNodeError } from '../transport';
-import { errorItem, OPERATIONS, type OperationExecute, type OperationName } from './common';
+import { OPERATIONS, type OperationExecute, type OperationName } from './common';
 import * as getExternalId from './getExternalId.operation';
 import * as getLocalKey from './getLocalKey.operation';
 import * as getMany from './getMany.operation';
@@ -29,24 +33,17 @@ function isOperation(value: unknown): value is OperationName {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as unknown;
-	if (!isOperation(operation)) {
-		throw new NodeOperationError(this.getNode(), `The operation ${JSON.stringify(operation)} is not supported`, { itemIndex: 0 });
-	}
 	const continueOnFail = this.continueOnFail();
-	let opened: Awaited<ReturnType<typeof openStore>>;
+	let secrets: string[] = [];
 	try {
-		opened = await openStore.call(this);
+		const operation = this.getNodeParameter('operation', 0) as unknown;
+		if (!isOperation(operation)) throw new Error(`The operation ${JSON.stringify(operation)} is not supported`);
+		const opened = await openStore.call(this);
+		secrets = opened.secrets;
+		return [await operations[operation].call(this, { store: opened.store, items, continueOnFail, secrets })];
 	} catch (error) {
-		const nodeError = toNodeError(this.getNode(), error, 0, []);
+		const nodeError = toNodeError(this.getNode(), error, 0, secrets);
 		if (!continueOnFail) throw nodeError;
-		return [items.map((_, i) => errorItem(nodeError, i))];
+		return [errorItems(nodeError, items.length)];
 	}
-	const output = await operations[operation].call(this, {
-		store: opened.store,
-		items,
-		continueOnFail,
-		secrets: opened.secrets,
-	});
-	return [output];
 }

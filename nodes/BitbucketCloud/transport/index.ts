@@ -2,19 +2,26 @@
  * The n8n side of the request layer: builds a BitbucketClient whose transport is n8n's
  * httpRequestWithAuthentication (which signs requests, applies proxies and refreshes OAuth2 tokens).
  */
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import { authFromCredentialFields, normalizeBaseUrl, secretsOf as authSecrets } from '../../shared/bitbucket/auth';
+import {
+	authFromCredentialFields,
+	authorizationHeader,
+	normalizeBaseUrl,
+	normalizeOAuthServer,
+	secretsOf as authSecrets,
+} from '../../shared/bitbucket/auth';
 import { BitbucketClient, type ClientOptions } from '../../shared/bitbucket/client';
 import { RequestLayer } from '../../shared/bitbucket/request';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
-import { parseBody, type Transport, type TransportResponse } from '../../shared/bitbucket/transport';
+import { parseBody, TransportNetworkError, type Transport, type TransportResponse } from '../../shared/bitbucket/transport';
 
 export type BitbucketFunctions = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -36,7 +43,13 @@ function secretsOf(credentialType: CredentialType, credentials: ICredentialDataD
 }
 
 interface AxiosLikeError {
-	cause?: { response?: { status?: number; headers?: Record<string, string>; data?: unknown }; code?: string; message?: string };
+	cause?: {
+		response?: { status?: number; headers?: Record<string, string>; data?: unknown };
+		code?: string;
+		message?: string;
+		isAxiosError?: boolean;
+		config?: { url?: string };
+	};
 	message?: string;
 }
 
@@ -45,7 +58,31 @@ function bodyOf(data: unknown, headers: TransportResponse['headers'] | undefined
 	return typeof data === 'string' ? parseBody(data, String(headers?.['content-type'] ?? ''), asText) : data;
 }
 
-/** n8n's helper throws on HTTP errors (which lets it refresh OAuth2 tokens on 401); we turn those back into responses. */
+/** A request that got no answer at all (refused, dropped, timed out), as opposed to an error n8n raised itself. */
+function isNetworkFailure(cause: AxiosLikeError['cause']): cause is NonNullable<AxiosLikeError['cause']> {
+	if (!cause || cause.response) return false;
+	if (cause.code === 'ERR_CANCELED') return false;
+	return cause.isAxiosError === true || (typeof cause.code === 'string' && /^E[A-Z_]+$/.test(cause.code));
+}
+
+/** The failure in words, naming the endpoint when it was not the request's own (n8n refreshing an OAuth2 token). */
+function networkReason(cause: NonNullable<AxiosLikeError['cause']>, requestUrl: string): string {
+	const reason = cause.code ?? cause.message ?? 'request failed';
+	let failed: URL | undefined;
+	try {
+		failed = cause.config?.url ? new URL(cause.config.url) : undefined;
+	} catch {
+		failed = undefined;
+	}
+	const endpoint = failed ? `${failed.origin}${failed.pathname}` : undefined;
+	return endpoint && endpoint !== requestUrl.split('?')[0] ? `${reason} while calling ${endpoint}` : reason;
+}
+
+/**
+ * n8n's helper throws on HTTP errors (which lets it refresh OAuth2 tokens on 401); we turn those back into
+ * responses. Redirects are not followed here (n8n would send the credential to any origin): the request layer
+ * follows same-origin ones and refuses the rest, exactly as for the script transport.
+ */
 function n8nTransport(context: BitbucketFunctions, credentialType: CredentialType): Transport {
 	return async (request) => {
 		const options: IHttpRequestOptions = {
@@ -54,6 +91,7 @@ function n8nTransport(context: BitbucketFunctions, credentialType: CredentialTyp
 			headers: { Accept: request.text ? 'text/plain, */*' : 'application/json', ...request.headers },
 			returnFullResponse: true,
 			json: !request.text,
+			disableFollowRedirect: true,
 		};
 		if (request.text) options.encoding = 'text';
 		if (request.body !== undefined) options.body = request.body as IDataObject;
@@ -73,12 +111,14 @@ function n8nTransport(context: BitbucketFunctions, credentialType: CredentialTyp
 			const status = cause?.response?.status;
 			if (typeof status === 'number') {
 				const headers = cause?.response?.headers ?? {};
-				return { statusCode: status, headers, body: bodyOf(cause?.response?.data, headers) };
+				return { statusCode: status, headers, body: bodyOf(cause?.response?.data, headers, request.text) };
 			}
 			// No response: report the network cause only (never the request config, which holds headers).
-			// The request layer turns it into a BitbucketNetworkError (and retries it when that is safe).
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			throw new Error(cause?.code ?? cause?.message ?? (error as AxiosLikeError).message ?? 'request failed');
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- caught by the request layer, which decides on a retry
+			if (isNetworkFailure(cause)) throw new TransportNetworkError(networkReason(cause, request.url), cause.code);
+			// n8n's own error (an OAuth2 credential to reconnect, a cancelled execution): shown as n8n words it,
+			// unwrapped from the NodeApiError the helper puts around everything.
+			throw (error as { cause?: unknown }).cause instanceof NodeOperationError ? (error as { cause: NodeOperationError }).cause : error;
 		}
 	};
 }
@@ -97,6 +137,9 @@ export async function connect(
 ): Promise<ConnectedClient> {
 	const credentialType = credentialTypeOf(context);
 	const credentials = await context.getCredentials(credentialType);
+	// Check the credential's fields before any item runs, so an empty token is reported once, naming the field.
+	if (credentialType === 'bitbucketCloudApi') authorizationHeader(authFromCredentialFields(credentials));
+	else normalizeOAuthServer(credentials.oauthServer as string | undefined);
 	const http = new RequestLayer({
 		baseUrl: normalizeBaseUrl(credentials.baseUrl as string | undefined),
 		transport: n8nTransport(context, credentialType),

@@ -2,8 +2,12 @@
  * How each Bitbucket Cloud authentication type is put on a request, and which base URLs are allowed.
  * Shared by the n8n credential (`authenticate`) and the CLI's fetch transport, so both sign requests the same way.
  */
+import { basicSecrets } from '../redact';
 
 export const DEFAULT_BASE_URL = 'https://api.bitbucket.org/2.0';
+
+/** Bitbucket's OAuth 2.0 authorization server (the OAuth2 credential's default). */
+export const DEFAULT_OAUTH_SERVER = 'https://bitbucket.org';
 
 export type BitbucketAuthType = 'apiToken' | 'accessToken' | 'appPassword';
 
@@ -34,27 +38,29 @@ function isLoopback(hostname: string): boolean {
  * Validates a base URL and returns it without trailing slashes.
  * https anywhere; plain http only on loopback (a local sandbox or proxy), so credentials never travel in clear text.
  */
-export function normalizeBaseUrl(raw: string | undefined): string {
-	const value = (raw ?? '').trim() || DEFAULT_BASE_URL;
+export function normalizeBaseUrl(raw: string | undefined, field = 'baseUrl', label = 'Base URL', fallback = DEFAULT_BASE_URL): string {
+	const value = (raw ?? '').trim() || fallback;
 	let url: URL;
 	try {
 		url = new URL(value);
 	} catch {
-		throw new BitbucketConfigError(`Base URL "${value}" is not a valid URL`, 'baseUrl');
+		throw new BitbucketConfigError(`${label} "${value}" is not a valid URL`, field);
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-		throw new BitbucketConfigError(
-			`Base URL "${value}" must use https (plain http is only allowed for localhost/127.0.0.1)`,
-			'baseUrl',
-		);
+		throw new BitbucketConfigError(`${label} "${value}" must use https (plain http is only allowed for localhost/127.0.0.1)`, field);
 	}
 	if (url.username || url.password) {
-		throw new BitbucketConfigError('Base URL must not contain a user name or password', 'baseUrl');
+		throw new BitbucketConfigError(`${label} must not contain a user name or password`, field);
 	}
 	if (url.search || url.hash) {
-		throw new BitbucketConfigError('Base URL must not contain a query string or fragment', 'baseUrl');
+		throw new BitbucketConfigError(`${label} must not contain a query string or fragment`, field);
 	}
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The OAuth2 credential's OAuth Server, under the same rules as a base URL (it receives the client secret). */
+export function normalizeOAuthServer(raw: string | undefined): string {
+	return normalizeBaseUrl(raw, 'oauthServer', 'OAuth Server', DEFAULT_OAUTH_SERVER);
 }
 
 function requireValue(value: string | undefined, field: string, label: string): string {
@@ -98,12 +104,12 @@ export function authFromCredentialFields(fields: Record<string, unknown>): Bitbu
 
 /** The secret strings of an authentication (raw secrets and their Basic encodings), for redaction. */
 export function secretsOf(auth: BitbucketAuth): string[] {
-	const basic = (user: string, secret: string) => Buffer.from(`${user}:${secret}`).toString('base64');
-	const secrets =
-		auth.type === 'apiToken'
-			? [auth.apiToken, basic(auth.email, auth.apiToken)]
-			: auth.type === 'appPassword'
-				? [auth.appPassword, basic(auth.username, auth.appPassword)]
-				: [auth.accessToken];
-	return secrets.filter((s) => s.length >= 4);
+	switch (auth.type) {
+		case 'apiToken':
+			return basicSecrets(auth.email, auth.apiToken);
+		case 'appPassword':
+			return basicSecrets(auth.username, auth.appPassword);
+		default:
+			return auth.accessToken ? [auth.accessToken] : [];
+	}
 }

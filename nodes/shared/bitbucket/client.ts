@@ -10,11 +10,12 @@ import {
 	positiveId,
 	refName,
 	repoPath,
+	textArg,
 	uuid,
 	workspaceId,
 	type RepoRef,
 } from './paths';
-import { RequestLayer, responseHeader, type Query, type RequestLayerOptions } from './request';
+import { RequestLayer, formatMs, responseHeader, type Query, type RequestLayerOptions } from './request';
 import type { RetryOptions } from './retry';
 import { httpTransport, type HttpMethod } from './transport';
 import type {
@@ -63,6 +64,8 @@ export interface ClientOptions {
 	/** How long to wait for a 202 merge task before failing. Default 120 000 ms. */
 	mergeTimeoutMs?: number;
 	sleep?: (ms: number) => Promise<void>;
+	/** Clock for the merge timeout (tests). */
+	now?: () => number;
 }
 
 export const PULL_REQUEST_STATES: readonly PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'];
@@ -136,6 +139,8 @@ export class BitbucketClient {
 
 	private readonly sleep: (ms: number) => Promise<void>;
 
+	private readonly now: () => number;
+
 	constructor(
 		readonly http: RequestLayer,
 		options: ClientOptions = {},
@@ -143,6 +148,7 @@ export class BitbucketClient {
 		this.mergePollIntervalMs = options.mergePollIntervalMs ?? 2_000;
 		this.mergeTimeoutMs = options.mergeTimeoutMs ?? 120_000;
 		this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+		this.now = options.now ?? Date.now;
 	}
 
 	/** A client outside n8n (CLI, scripts): signs requests itself with fetch. */
@@ -265,8 +271,7 @@ export class BitbucketClient {
 	}
 
 	async createPullRequest(ref: RepoRef, input: CreatePullRequestInput): Promise<PullRequest> {
-		const title = (input.title ?? '').trim();
-		if (!title) throw new BitbucketInputError('Title is empty', 'title');
+		const title = textArg(input.title, 'title', 'Title');
 		const body: Record<string, unknown> = {
 			title,
 			source: { branch: { name: refName(input.sourceBranch, 'sourceBranch', 'Source branch') } },
@@ -284,11 +289,8 @@ export class BitbucketClient {
 	/** PUT with only the given fields. */
 	async updatePullRequest(ref: RepoRef, id: number | string, input: UpdatePullRequestInput): Promise<PullRequest> {
 		const body: Record<string, unknown> = {};
-		if (input.title !== undefined) {
-			if (!input.title.trim()) throw new BitbucketInputError('Title is empty', 'title');
-			body.title = input.title.trim();
-		}
-		if (input.description !== undefined) body.description = input.description;
+		if (input.title !== undefined) body.title = textArg(input.title, 'title', 'Title');
+		if (input.description !== undefined) body.description = textArg(input.description, 'description', 'Description', { optional: true, trim: false });
 		if (input.destinationBranch) {
 			body.destination = { branch: { name: refName(input.destinationBranch, 'destinationBranch', 'Destination branch') } };
 		}
@@ -348,25 +350,28 @@ export class BitbucketClient {
 		const locationHeader = responseHeader(response.headers, 'location');
 		const location = Array.isArray(locationHeader) ? locationHeader[0] : locationHeader;
 		if (!location) return await this.getPullRequest(ref, id);
-		const taskUrl = new URL(location, this.http.baseUrl + '/').toString();
-		const deadline = Date.now() + timeoutMs;
+		const taskUrl = this.http.url({ url: location, relativeTo: response.url }, 'location');
+		// The whole timeout is waited: the last poll happens at the deadline, not one interval before it.
+		const started = this.now();
+		const deadline = started + timeoutMs;
 		for (;;) {
 			const { body: task } = await this.http.request<MergeTaskStatus>({ url: taskUrl });
 			if (task?.task_status === 'SUCCESS') return task.merge_result ?? (await this.getPullRequest(ref, id));
 			if (task && task.task_status !== 'PENDING') {
 				throw new BitbucketApiError(`Bitbucket could not merge pull request #${id}: task ended as ${task.task_status}`, 409, {
 					method: 'GET',
-					url: taskUrl,
+					url: this.http.redact(taskUrl),
 					attempts: 1,
 					body: task,
 				});
 			}
-			if (Date.now() + this.mergePollIntervalMs > deadline) {
+			const remaining = deadline - this.now();
+			if (remaining <= 0) {
 				throw new BitbucketTimeoutError(
-					`Pull request #${id}: Bitbucket accepted the merge (202) but it was still pending after ${Math.round(timeoutMs / 1000)} s. It may still complete: check the pull request before merging again.`,
+					`Pull request #${id}: Bitbucket accepted the merge (202) but it was still pending after ${formatMs(this.now() - started)} of polling (Wait Timeout ${formatMs(timeoutMs)}). It may still complete: check the pull request before merging again.`,
 				);
 			}
-			await this.sleep(this.mergePollIntervalMs);
+			await this.sleep(Math.min(this.mergePollIntervalMs, remaining));
 		}
 	}
 
@@ -387,8 +392,8 @@ export class BitbucketClient {
 	}
 
 	async addPullRequestComment(ref: RepoRef, id: number | string, text: string): Promise<Comment> {
-		if (!(text ?? '').trim()) throw new BitbucketInputError('Comment text is empty', 'comment');
-		return await this.send<Comment>('POST', this.prPath(ref, id, 'comments'), { content: { raw: text } });
+		const raw = textArg(text, 'comment', 'Comment text', { trim: false });
+		return await this.send<Comment>('POST', this.prPath(ref, id, 'comments'), { content: { raw } });
 	}
 
 	// ── pipelines ──────────────────────────────────────────────────────────
@@ -405,7 +410,11 @@ export class BitbucketClient {
 		return await this.get<Pipeline>(repoPath(ref, 'pipelines', uuid(pipelineUuid, 'pipelineUuid', 'Pipeline UUID')));
 	}
 
-	async triggerPipeline(ref: RepoRef, target: PipelineTarget, variables: PipelineVariable[] = []): Promise<Pipeline> {
+	/**
+	 * Runs a pipeline. Variables are validated before anything is sent (field `variables`): a list of
+	 * `{ key, value, secured }` with unique keys and text, number or true/false values.
+	 */
+	async triggerPipeline(ref: RepoRef, target: PipelineTarget, variables: readonly PipelineVariable[] = []): Promise<Pipeline> {
 		const selector = target.pattern?.trim() ? { type: 'custom', pattern: target.pattern.trim() } : undefined;
 		let bodyTarget: Record<string, unknown>;
 		if (target.kind === 'commit') {
@@ -420,16 +429,7 @@ export class BitbucketClient {
 			};
 		}
 		if (selector) bodyTarget.selector = selector;
-		const keys = new Set<string>();
-		const vars = variables.map((v, i) => {
-			const key = (v.key ?? '').trim();
-			if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-				throw new BitbucketInputError(`Variable ${i + 1}: key "${key}" must be letters, digits and "_", not starting with a digit`, 'variables');
-			}
-			if (keys.has(key)) throw new BitbucketInputError(`Variable "${key}" is given twice`, 'variables');
-			keys.add(key);
-			return { key, value: String(v.value ?? ''), secured: Boolean(v.secured) };
-		});
+		const vars = pipelineVariables(variables);
 		const body: Record<string, unknown> = { target: bodyTarget };
 		if (vars.length) body.variables = vars;
 		return await this.send<Pipeline>('POST', repoPath(ref, 'pipelines'), body);
@@ -492,9 +492,8 @@ export class BitbucketClient {
 		if (!BUILD_STATES.includes(input.state)) {
 			throw new BitbucketInputError(`Unknown build state "${input.state}" (use ${BUILD_STATES.join(', ')})`, 'state');
 		}
-		const key = (input.key ?? '').trim();
-		if (!key) throw new BitbucketInputError('Build key is empty', 'key');
-		if (!/^https?:\/\//.test(input.url ?? '')) throw new BitbucketInputError('Build URL must be an http(s) URL', 'url');
+		const key = textArg(input.key, 'key', 'Build key');
+		if (!/^https?:\/\//.test(textArg(input.url, 'url', 'Build URL'))) throw new BitbucketInputError('Build URL must be an http(s) URL', 'url');
 		const body: Record<string, unknown> = { key, state: input.state, url: input.url };
 		if (input.name) body.name = input.name;
 		if (input.description) body.description = input.description;
@@ -518,17 +517,13 @@ export class BitbucketClient {
 	}
 
 	async createIssue(ref: RepoRef, input: CreateIssueInput): Promise<Issue> {
-		const title = (input.title ?? '').trim();
-		if (!title) throw new BitbucketInputError('Title is empty', 'title');
+		const title = textArg(input.title, 'title', 'Title');
 		return await this.issueTracker(() => this.send<Issue>('POST', repoPath(ref, 'issues'), { title, ...issueFields(input) }));
 	}
 
 	async updateIssue(ref: RepoRef, id: number | string, input: Partial<CreateIssueInput>): Promise<Issue> {
 		const body: Record<string, unknown> = issueFields(input);
-		if (input.title !== undefined) {
-			if (!input.title.trim()) throw new BitbucketInputError('Title is empty', 'title');
-			body.title = input.title.trim();
-		}
+		if (input.title !== undefined) body.title = textArg(input.title, 'title', 'Title');
 		if (Object.keys(body).length === 0) throw new BitbucketInputError('Nothing to update: set at least one field', 'updateFields');
 		return await this.issueTracker(() =>
 			this.send<Issue>('PUT', repoPath(ref, 'issues', positiveId(id, 'issueId', 'Issue ID')), body),
@@ -536,10 +531,10 @@ export class BitbucketClient {
 	}
 
 	async addIssueComment(ref: RepoRef, id: number | string, text: string): Promise<Comment> {
-		if (!(text ?? '').trim()) throw new BitbucketInputError('Comment text is empty', 'comment');
+		const raw = textArg(text, 'comment', 'Comment text', { trim: false });
 		return await this.issueTracker(() =>
 			this.send<Comment>('POST', repoPath(ref, 'issues', positiveId(id, 'issueId', 'Issue ID'), 'comments'), {
-				content: { raw: text },
+				content: { raw },
 			}),
 		);
 	}
@@ -561,7 +556,12 @@ export class BitbucketClient {
 		if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 			throw new BitbucketInputError('Webhook URL must be http(s)', 'url');
 		}
-		if (!input.events?.length) throw new BitbucketInputError('Choose at least one event', 'events');
+		if (!Array.isArray(input.events) || input.events.length === 0) throw new BitbucketInputError('Choose at least one event', 'events');
+		for (const event of input.events) {
+			if (typeof event !== 'string' || !/^[a-z_]+:[a-z_]+$/.test(event)) {
+				throw new BitbucketInputError(`Event ${JSON.stringify(event)} is not a Bitbucket event key (e.g. pullrequest:created)`, 'events');
+			}
+		}
 		const body: Record<string, unknown> = {
 			url: input.url,
 			description: input.description || 'n8n',
@@ -595,7 +595,7 @@ export class BitbucketClient {
 		relativePath: string,
 		options: { query?: Query; body?: unknown; paginate?: boolean } & ListOptions = {},
 	): Promise<unknown> {
-		const p = (relativePath ?? '').trim();
+		const p = textArg(relativePath, 'path', 'Path');
 		if (!p.startsWith('/')) throw new BitbucketInputError(`Path "${p}" must start with "/" (relative to the base URL)`, 'path');
 		if (/^\/\//.test(p) || /[\s]/.test(p)) throw new BitbucketInputError(`Path "${p}" is not a valid relative path`, 'path');
 		const [pathPart, queryPart] = p.split('?', 2);
@@ -667,9 +667,46 @@ export class BitbucketClient {
 	}
 }
 
+function describeValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Pipeline variables as Bitbucket takes them, or a BitbucketInputError (field `variables`) naming the variable. */
+export function pipelineVariables(variables: unknown): PipelineVariable[] {
+	if (variables === undefined) return [];
+	if (!Array.isArray(variables)) {
+		throw new BitbucketInputError(`Variables must be a list of {key, value, secured} objects, got ${describeValue(variables)}`, 'variables');
+	}
+	const keys = new Set<string>();
+	return variables.map((entry: unknown, i) => {
+		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+			throw new BitbucketInputError(`Variable ${i + 1} must be an object with "key" and "value", got ${describeValue(entry)}`, 'variables');
+		}
+		const v = entry as Record<string, unknown>;
+		const key = typeof v.key === 'string' ? v.key.trim() : '';
+		if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+			throw new BitbucketInputError(
+				`Variable ${i + 1}: key ${JSON.stringify(v.key ?? '')} must be letters, digits and "_", not starting with a digit`,
+				'variables',
+			);
+		}
+		if (keys.has(key)) throw new BitbucketInputError(`Variable "${key}" is given twice`, 'variables');
+		keys.add(key);
+		const value = v.value;
+		if (value !== undefined && value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+			throw new BitbucketInputError(`Variable "${key}": the value must be text, a number or true/false, not ${describeValue(value)}`, 'variables');
+		}
+		if (v.secured !== undefined && typeof v.secured !== 'boolean') {
+			throw new BitbucketInputError(`Variable "${key}": "secured" must be true or false, got ${describeValue(v.secured)}`, 'variables');
+		}
+		return { key, value: value === undefined || value === null ? '' : String(value), secured: v.secured === true };
+	});
+}
+
 function accountRef(id: string): { uuid: string } | { account_id: string } {
-	const text = (id ?? '').trim();
-	if (!text) throw new BitbucketInputError('Reviewer/assignee ID is empty', 'reviewers');
+	const text = textArg(id, 'reviewers', 'Reviewer/assignee ID');
 	return /^\{.*\}$/.test(text) ? { uuid: text } : { account_id: text };
 }
 

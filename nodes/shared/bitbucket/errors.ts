@@ -6,7 +6,7 @@
 export type FieldErrors = Record<string, string[]>;
 
 export abstract class BitbucketError extends Error {
-	abstract readonly kind: 'api' | 'input' | 'network' | 'pagination' | 'timeout';
+	abstract readonly kind: 'api' | 'input' | 'network' | 'pagination' | 'link' | 'timeout';
 }
 
 /** Bitbucket answered with an error status (after any retries). */
@@ -75,13 +75,40 @@ export class BitbucketNetworkError extends BitbucketError {
 		readonly method: string,
 		readonly url: string,
 		readonly attempts: number,
+		/** True when Bitbucket may have carried the request out (a POST whose answer was lost). */
+		readonly processed = false,
 	) {
 		super(message);
 		this.name = 'BitbucketNetworkError';
 	}
+
+	/** What the user should do next, in words. */
+	get description(): string {
+		return this.processed
+			? `The connection was lost before Bitbucket answered, so the ${this.method} may or may not have been carried out. ` +
+					'It was not sent again, so that nothing is created twice. Check in Bitbucket whether it took effect before running it again.'
+			: `${this.method} ${this.url}: no answer after ${this.attempts} attempt(s). Check the Base URL of the credential, the network and Bitbucket's status page.`;
+	}
 }
 
-/** Pagination stopped for a reason the caller must know about (maxPages reached, a foreign `next` link, a loop). */
+/**
+ * A link that would leave the configured base URL's origin (a `next` page, a redirect, a task Location), or that
+ * cannot be read: refused before anything is sent, so credentials never reach another server.
+ */
+export class BitbucketLinkError extends BitbucketError {
+	readonly kind = 'link';
+
+	constructor(
+		message: string,
+		/** Where the link came from. */
+		readonly source: 'next' | 'redirect' | 'location',
+	) {
+		super(message);
+		this.name = 'BitbucketLinkError';
+	}
+}
+
+/** Pagination stopped for a reason the caller must know about (maxPages reached, a loop of `next` links). */
 export class BitbucketPaginationError extends BitbucketError {
 	readonly kind = 'pagination';
 
@@ -105,27 +132,7 @@ export class BitbucketTimeoutError extends BitbucketError {
 	}
 }
 
-/** Replaces every occurrence of a secret with `***` in a string. */
-export function redactText(text: string, secrets: readonly string[]): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (secret) out = out.split(secret).join('***');
-	}
-	return out;
-}
-
-/** Deep-redacts strings in a JSON-like value. */
-export function redactValue<T>(value: T, secrets: readonly string[]): T {
-	if (secrets.length === 0) return value;
-	if (typeof value === 'string') return redactText(value, secrets) as T;
-	if (Array.isArray(value)) return value.map((v: unknown) => redactValue(v, secrets)) as T;
-	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactValue(v, secrets);
-		return out as T;
-	}
-	return value;
-}
+export { redactText, redactValue } from '../redact';
 
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad request',

@@ -9,7 +9,9 @@ export interface RepoRef {
 	repo: string;
 }
 
-const UUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+const BARE_UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A UUID with both braces or none: `{…}` or `…`, never `{…` or `…}`. */
+const UUID = new RegExp(`^(?:\\{${BARE_UUID}\\}|${BARE_UUID})$`, 'i');
 /** Workspace IDs and repository slugs: letters, digits, `-`, `_`, `.` (or a `{uuid}`). */
 const SLUG = /^[A-Za-z0-9_.-]+$/;
 const HASH = /^[0-9a-f]{7,40}$/i;
@@ -19,6 +21,24 @@ function present(value: unknown, field: string, label: string): string {
 	if (value === undefined || value === null) throw new BitbucketInputError(`${label} is required`, field);
 	const text = String(value).trim();
 	if (!text) throw new BitbucketInputError(`${label} is empty`, field);
+	return text;
+}
+
+/**
+ * A text argument (a title, a comment, a key): must be a string, trimmed; empty is an error unless `optional`.
+ * Anything else (an object from a JSON field, a number from a script) is a typed error naming the argument,
+ * never a TypeError or "[object Object]".
+ */
+export function textArg(value: unknown, field: string, label: string, options: { optional?: boolean; trim?: boolean } = {}): string {
+	if (value === undefined || value === null) {
+		if (options.optional) return '';
+		throw new BitbucketInputError(`${label} is required`, field);
+	}
+	if (typeof value !== 'string') {
+		throw new BitbucketInputError(`${label} must be text, not ${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}`, field);
+	}
+	const text = options.trim === false ? value : value.trim();
+	if (!text.trim() && !options.optional) throw new BitbucketInputError(`${label} is empty`, field);
 	return text;
 }
 
@@ -53,12 +73,31 @@ export function repoSlug(value: unknown, field = 'repository'): string {
 	return text;
 }
 
-/** A branch or tag name: anything Git allows, so `/` is fine (it gets encoded); no spaces or control characters. */
+/** `.` and `..` are resolved away by every URL parser (`%2e` too): as identifiers they would reach another path. */
+export function isDotSegment(segment: string): boolean {
+	return /^(?:\.|%2e){1,2}$/i.test(segment);
+}
+
+/**
+ * Why a branch or tag name breaks Git's ref rules (git check-ref-format), or undefined when it is fine.
+ * `/` is allowed (it gets encoded); `.` and `..` components are not, so no name can climb out of its URL path.
+ */
+export function refNameProblem(text: string): string | undefined {
+	if (CONTROL.test(text) || /\s/.test(text)) return 'contains a space or a control character';
+	if (/[~^:?*[\\]/.test(text)) return 'contains one of ~ ^ : ? * [ \\';
+	if (text.startsWith('/') || text.endsWith('/') || text.includes('//')) return 'starts or ends with "/" or has an empty part';
+	if (text.includes('..')) return 'contains ".."';
+	if (text.split('/').some((part) => part.startsWith('.'))) return 'has a part that starts with "."';
+	if (text.endsWith('.') || text.split('/').some((part) => part.endsWith('.lock'))) return 'ends with "." or ".lock"';
+	if (text === '@' || text.includes('@{')) return 'is "@" or contains "@{"';
+	return undefined;
+}
+
+/** A branch or tag name (or a revision: a branch, tag or hash), validated with Git's ref rules. */
 export function refName(value: unknown, field = 'branch', label = 'Branch name'): string {
 	const text = present(value, field, label);
-	if (CONTROL.test(text) || /\s/.test(text) || text.includes('..') || text.endsWith('/') || text.startsWith('/')) {
-		throw new BitbucketInputError(`${label} "${text}" is not a valid Git ref name`, field);
-	}
+	const problem = refNameProblem(text);
+	if (problem) throw new BitbucketInputError(`${label} "${text}" is not a valid Git ref name: it ${problem}`, field);
 	return text;
 }
 
@@ -91,6 +130,7 @@ export function uuid(value: unknown, field: string, label: string): string {
 export function plainSegment(value: unknown, field: string, label: string): string {
 	const text = present(value, field, label);
 	if (CONTROL.test(text)) throw new BitbucketInputError(`${label} contains control characters`, field);
+	if (isDotSegment(text)) throw new BitbucketInputError(`${label} "${text}" is not allowed: "." and ".." are not identifiers`, field);
 	return text;
 }
 
@@ -99,9 +139,23 @@ function braced(text: string): string {
 	return `{${bare.toLowerCase()}}`;
 }
 
-/** Joins already-validated segments into an encoded path: path('repositories', ws, repo) → /repositories/ws/repo */
+/**
+ * Joins already-validated segments into an encoded path: path('repositories', ws, repo) → /repositories/ws/repo.
+ * The last line of defence against dot segments: the validators name the field first.
+ */
 export function path(...segments: Array<string | number>): string {
-	return '/' + segments.map((s) => encodeSegment(String(s))).join('/');
+	return (
+		'/' +
+		segments
+			.map((s) => {
+				const text = String(s);
+				if (text === '' || isDotSegment(text)) {
+					throw new BitbucketInputError(`A path segment may not be empty, "." or ".." (got "${text}")`, 'path');
+				}
+				return encodeSegment(text);
+			})
+			.join('/')
+	);
 }
 
 /** /repositories/{workspace}/{repo_slug}/…rest, with every part validated and encoded. */

@@ -1,36 +1,36 @@
 /**
  * The request layer: the only place that talks to the transport. It owns
- *  - URLs: base URL + encoded path + query; `next`/`Location` links followed only on the base URL's origin;
- *  - pagination: `next` followed as an opaque URL, first page sized to the limit, an exact stop, a maxPages guard;
- *  - 429: Retry-After (seconds or date) when sent, exponential backoff with jitter when not, for every method;
- *  - 5xx / 555 / dropped connections: retried for GET, PUT and DELETE only — a POST is never replayed;
- *  - errors: Bitbucket's error body (or a text/HTML body) → BitbucketApiError, with secrets redacted.
+ *  - URLs: base URL + encoded path + query; no dot segments; `next`, redirect and `Location` links followed only
+ *    on the base URL's origin (relative ones resolved against the page they came from);
+ *  - retries: asks the pure policy in retry.ts after every attempt (429 for any method, 5xx and lost answers for
+ *    idempotent methods only) and waits what it says;
+ *  - redirects: same-origin redirects of GET are followed, any other origin is refused;
+ *  - pagination: one async page iterator (`pages`); collect-all with limit and de-duplication, and the UI's
+ *    one-page lookup, are thin consumers of it;
+ *  - errors: Bitbucket's error body (or a text/HTML body) → BitbucketApiError, every secret redacted.
  */
+import { Redactor } from '../redact';
+import { normalizeBaseUrl } from './auth';
 import {
 	BitbucketApiError,
 	BitbucketInputError,
+	BitbucketLinkError,
 	BitbucketNetworkError,
 	BitbucketPaginationError,
 	parseErrorBody,
-	redactText,
-	redactValue,
 	statusText,
 } from './errors';
-import { normalizeBaseUrl } from './auth';
-import {
-	backoffDelay,
-	isIdempotent,
-	parseRetryAfter,
-	resolveRetryOptions,
-	type RetryOptions,
-} from './retry';
-import type { HttpMethod, Transport, TransportResponse } from './transport';
+import { isDotSegment } from './paths';
+import { decideRetry, resolveRetryOptions, type AttemptOutcome, type RetryOptions, type RetryReason } from './retry';
+import { TransportNetworkError, type HttpMethod, type Transport, type TransportResponse } from './transport';
+
+export { formatMs } from './retry';
 
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 export type Query = Record<string, QueryValue>;
 
 export interface RetryEvent {
-	reason: 'rateLimit' | 'serverError' | 'network';
+	reason: RetryReason;
 	method: string;
 	url: string;
 	/** 1 for the first retry. */
@@ -45,7 +45,7 @@ export interface RequestLayerOptions {
 	baseUrl?: string;
 	transport: Transport;
 	retry?: Partial<RetryOptions>;
-	/** Strings that must never appear in errors (tokens, passwords, their Basic encodings). */
+	/** Strings that must never appear in errors (tokens, passwords): every form of them is redacted. */
 	secrets?: readonly string[];
 	/** Called before each wait; for logging. */
 	onRetry?: (event: RetryEvent) => void;
@@ -58,8 +58,10 @@ export interface RequestOptions {
 	method?: HttpMethod;
 	/** Path under the base URL, already encoded (see paths.ts). */
 	path?: string;
-	/** Absolute URL (a `next` or `Location` link): must be on the base URL's origin. */
+	/** A link Bitbucket gave (a `next` or `Location`): must stay on the base URL's origin. */
 	url?: string;
+	/** The URL a relative `url` is resolved against (the page it came from); default the base URL. */
+	relativeTo?: string;
 	query?: Query;
 	body?: unknown;
 	headers?: Record<string, string>;
@@ -71,6 +73,8 @@ export interface ApiResponse<T> {
 	status: number;
 	headers: TransportResponse['headers'];
 	body: T;
+	/** The URL that answered (after any redirect). */
+	url: string;
 }
 
 export interface PageOptions<T> {
@@ -85,10 +89,27 @@ export interface PageOptions<T> {
 	key?: (item: T) => string | number;
 }
 
+/** One page of a collection, as the iterator yields it. */
+export interface Page<T> {
+	values: T[];
+	/** The URL of this page. */
+	url: string;
+	/** The next page's URL (absolute, checked), if any. */
+	next?: string;
+	/** 1 for the first page. */
+	number: number;
+	/** Bitbucket's total count, when the endpoint gives one. */
+	size?: number;
+}
+
 interface Envelope<T> {
 	values?: T[];
 	next?: string;
+	size?: number;
 }
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -99,9 +120,12 @@ export class RequestLayer {
 
 	readonly retry: RetryOptions;
 
+	/** The base URL's path (`/2.0`): every request stays under it. */
+	private readonly basePath: string;
+
 	private readonly transport: Transport;
 
-	private readonly secrets: readonly string[];
+	private readonly redactor: Redactor;
 
 	private readonly sleep: (ms: number) => Promise<void>;
 
@@ -113,135 +137,181 @@ export class RequestLayer {
 
 	constructor(options: RequestLayerOptions) {
 		this.baseUrl = normalizeBaseUrl(options.baseUrl);
-		this.origin = new URL(this.baseUrl).origin;
+		const base = new URL(this.baseUrl);
+		this.origin = base.origin;
+		this.basePath = base.pathname.replace(/\/+$/, '');
 		this.transport = options.transport;
 		this.retry = resolveRetryOptions(options.retry);
-		this.secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+		this.redactor = new Redactor(options.secrets ?? []);
 		this.sleep = options.sleep ?? realSleep;
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
 		this.onRetry = options.onRetry;
 	}
 
-	/** Builds the absolute URL for a path (or checks an absolute one) and appends the query. */
-	url(options: Pick<RequestOptions, 'path' | 'url' | 'query'>): string {
-		let url: URL;
-		if (options.url !== undefined) {
-			url = new URL(options.url);
-			if (url.origin !== this.origin) {
-				throw new BitbucketPaginationError(
-					`Refusing to follow a link to ${url.origin}: it is not on the configured base URL's origin (${this.origin}), and credentials are never sent elsewhere`,
-					0,
-					0,
-				);
-			}
-		} else {
-			const path = options.path ?? '/';
-			if (!path.startsWith('/')) throw new BitbucketInputError(`Path "${path}" must start with "/"`, 'path');
-			url = new URL(this.baseUrl + path);
-		}
+	/** Builds the absolute URL for a path (or checks a link Bitbucket gave) and appends the query. */
+	url(options: Pick<RequestOptions, 'path' | 'url' | 'query' | 'relativeTo'>, source: BitbucketLinkError['source'] = 'next'): string {
+		const url = options.url !== undefined ? this.link(options.url, options.relativeTo, source) : this.pathUrl(options.path ?? '/');
 		for (const [key, value] of Object.entries(options.query ?? {})) {
 			if (value === undefined || value === null || value === '') continue;
 			url.searchParams.delete(key);
-			if (Array.isArray(value)) {
-				for (const item of value as ReadonlyArray<string | number>) url.searchParams.append(key, String(item));
-			} else {
-				url.searchParams.set(key, String(value));
-			}
+			for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) url.searchParams.append(key, queryText(key, item));
 		}
 		return url.toString();
 	}
 
-	/** One call: retries 429 for any method, 5xx/dropped connections for idempotent methods; maps errors. */
+	/** A path under the base URL. Dot segments (also `%2e`) are refused: URL parsers resolve them away. */
+	private pathUrl(path: string): URL {
+		if (!path.startsWith('/')) throw new BitbucketInputError(`Path "${path}" must start with "/"`, 'path');
+		const segments = path.split(/[?#]/, 1)[0].split('/');
+		if (segments.some(isDotSegment)) {
+			throw new BitbucketInputError(
+				`Path "${path}" contains a "." or ".." segment (or its encoded form %2e): write the path without it`,
+				'path',
+			);
+		}
+		const url = new URL(this.baseUrl + path);
+		if (url.origin !== this.origin || (url.pathname !== this.basePath && !url.pathname.startsWith(`${this.basePath}/`))) {
+			throw new BitbucketInputError(`Path "${path}" leaves the base URL ${this.baseUrl}`, 'path');
+		}
+		return url;
+	}
+
+	/** A link from Bitbucket, resolved against the page it came from, refused unless it stays on the base origin. */
+	private link(link: string, relativeTo: string | undefined, source: BitbucketLinkError['source']): URL {
+		const what = source === 'next' ? 'next page link' : source === 'redirect' ? 'redirect' : 'task link';
+		let url: URL;
+		try {
+			url = new URL(link, relativeTo ?? `${this.baseUrl}/`);
+		} catch {
+			throw new BitbucketLinkError(`Bitbucket returned a ${what} that is not a URL ("${this.redactor.text(link)}"): stopped`, source);
+		}
+		if (url.origin !== this.origin) {
+			throw new BitbucketLinkError(
+				`Refusing to follow a ${what} to ${url.origin}: it is not on the configured base URL's origin (${this.origin}), and credentials are never sent elsewhere`,
+				source,
+			);
+		}
+		return url;
+	}
+
+	/**
+	 * One call: the retry policy decides after each attempt; same-origin GET redirects are followed; errors are
+	 * mapped and redacted.
+	 */
 	async request<T = unknown>(options: RequestOptions): Promise<ApiResponse<T>> {
 		const method = options.method ?? 'GET';
-		const url = this.url(options);
-		const shownUrl = this.redact(url);
+		let url = this.url(options);
 		let waited = 0;
+		let redirects = 0;
 		for (let attempt = 1; ; attempt++) {
-			const retriesLeft = attempt <= this.retry.maxRetries;
-			let response: TransportResponse;
+			let response: TransportResponse | undefined;
+			let outcome: AttemptOutcome;
+			let reason = '';
 			try {
-				response = await this.transport({
-					method,
-					url,
-					headers: options.headers ?? {},
-					body: options.body,
-					text: options.text,
-				});
+				response = await this.transport({ method, url, headers: options.headers ?? {}, body: options.body, text: options.text });
+				outcome = { kind: 'status', status: response.statusCode, retryAfter: header(response.headers, 'retry-after') };
 			} catch (error) {
-				const reason = this.redact(error instanceof Error ? error.message : String(error));
-				if (!isIdempotent(method)) {
-					throw new BitbucketNetworkError(
-						`${method} ${shownUrl} failed without a response (${reason}). It was not retried because Bitbucket may have processed it: check before running it again.`,
-						method,
-						shownUrl,
-						attempt,
-					);
-				}
-				const wait = backoffDelay(this.retry.serverErrorDelayMs, attempt - 1, this.retry, this.random);
-				if (!retriesLeft || waited + wait > this.retry.maxTotalWaitMs) {
-					throw new BitbucketNetworkError(
-						`${method} ${shownUrl} failed without a response after ${attempt} attempt(s): ${reason}`,
-						method,
-						shownUrl,
-						attempt,
-					);
-				}
-				waited += await this.wait({ reason: 'network', method, url: shownUrl, retry: attempt, waitMs: wait, retryAfter: false });
-				continue;
+				// Only a lost answer is ours to judge; n8n's own errors (reconnect a credential, a cancelled run) pass on.
+				if (!(error instanceof TransportNetworkError)) throw error;
+				outcome = { kind: 'network' };
+				reason = this.redactor.text(error.message);
 			}
-
-			const status = response.statusCode;
-			if (status < 400) return { status, headers: response.headers, body: response.body as T };
-
-			if (status === 429) {
-				const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'), this.now());
-				const wait =
-					retryAfter !== undefined
-						? Math.min(retryAfter, this.retry.maxDelayMs)
-						: backoffDelay(this.retry.rateLimitDelayMs, attempt - 1, this.retry, this.random);
-				if (!retriesLeft) {
-					throw this.apiError(response, method, shownUrl, attempt, `gave up after ${attempt} attempts (${formatMs(waited)} waited); try again later or lower the request rate`);
-				}
-				if (retryAfter !== undefined && retryAfter > this.retry.maxDelayMs) {
-					throw this.apiError(response, method, shownUrl, attempt, `Bitbucket asks to wait ${formatMs(retryAfter)}, longer than the allowed ${formatMs(this.retry.maxDelayMs)}`);
-				}
-				if (waited + wait > this.retry.maxTotalWaitMs) {
-					throw this.apiError(response, method, shownUrl, attempt, `waiting another ${formatMs(wait)} would exceed the total wait limit of ${formatMs(this.retry.maxTotalWaitMs)}`);
-				}
-				waited += await this.wait({ reason: 'rateLimit', method, url: shownUrl, retry: attempt, waitMs: wait, retryAfter: retryAfter !== undefined, status });
-				continue;
-			}
-
-			if (status >= 500 && isIdempotent(method) && retriesLeft) {
-				const wait = backoffDelay(this.retry.serverErrorDelayMs, attempt - 1, this.retry, this.random);
-				if (waited + wait <= this.retry.maxTotalWaitMs) {
-					waited += await this.wait({ reason: 'serverError', method, url: shownUrl, retry: attempt, waitMs: wait, retryAfter: false, status });
+			if (response && REDIRECTS.has(response.statusCode) && method === 'GET') {
+				const location = header(response.headers, 'location');
+				const target = Array.isArray(location) ? location[0] : location;
+				if (target) {
+					if (++redirects > MAX_REDIRECTS) {
+						throw new BitbucketLinkError(`${method} ${this.redactor.text(url)}: more than ${MAX_REDIRECTS} redirects`, 'redirect');
+					}
+					url = this.url({ url: target, relativeTo: url }, 'redirect');
+					attempt--;
 					continue;
 				}
 			}
-			const note =
-				status >= 500 && !isIdempotent(method)
-					? 'not retried because Bitbucket may have processed it: check before running it again'
-					: status >= 500 && attempt > 1
-						? `after ${attempt} attempts`
-						: undefined;
+			const shownUrl = this.redactor.text(url);
+			const decision = decideRetry(outcome, { method, attempt, waitedMs: waited, now: this.now() }, this.retry, this.random);
+			if (decision.action === 'succeed' && response) {
+				return { status: response.statusCode, headers: response.headers, body: response.body as T, url };
+			}
+			if (decision.action === 'retry') {
+				const event: RetryEvent = { reason: decision.reason, method, url: shownUrl, retry: attempt, waitMs: decision.waitMs, retryAfter: decision.retryAfter };
+				if (response) event.status = response.statusCode;
+				this.onRetry?.(event);
+				await this.sleep(decision.waitMs);
+				waited += decision.waitMs;
+				continue;
+			}
+			const note = decision.action === 'fail' ? decision.note : undefined;
+			if (!response) {
+				const processed = decision.action === 'fail' && decision.processed === true;
+				throw new BitbucketNetworkError(
+					processed
+						? `${method} ${shownUrl} failed without a response (${reason}). It was not retried because Bitbucket may have processed it: check before running it again.`
+						: `${method} ${shownUrl} failed without a response after ${attempt} attempt(s): ${reason}`,
+					method,
+					shownUrl,
+					attempt,
+					processed,
+				);
+			}
 			throw this.apiError(response, method, shownUrl, attempt, note);
 		}
 	}
 
 	/**
-	 * Walks a paginated collection by following `next` links as opaque URLs.
-	 * The first page asks for min(limit, maxPageSize) items; no page is requested once `limit` items are in hand.
+	 * The pages of a collection, one at a time, following `next` as an opaque link (relative links resolved
+	 * against the page they came from, never leaving the base origin). The consumer may stop at any page: no
+	 * further page is requested. With `maxPages`, asking for one page more fails with a clear error.
 	 */
-	async paginate<T>(path: string, options: PageOptions<T>): Promise<T[]> {
-		const { limit, maxPages } = options;
-		if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-			throw new BitbucketInputError(`Limit must be a whole number of at least 1, got ${String(limit)}`, 'limit');
-		}
+	async *pages<T>(
+		first: { path: string; query?: Query } | { url: string },
+		options: { maxPages?: number } = {},
+	): AsyncGenerator<Page<T>, void, undefined> {
+		const { maxPages } = options;
 		if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
 			throw new BitbucketInputError(`Max pages must be a whole number of at least 1, got ${String(maxPages)}`, 'maxPages');
+		}
+		const seen = new Set<string>();
+		let url: string | undefined = 'url' in first ? this.url({ url: first.url }) : this.url({ path: first.path, query: first.query });
+		let number = 0;
+		let items = 0;
+		while (url !== undefined) {
+			if (maxPages !== undefined && number >= maxPages) {
+				throw new BitbucketPaginationError(
+					`Stopped after ${number} page(s) (${items} items) because Max Pages is ${maxPages}, but Bitbucket has more results. Raise Max Pages, set a Limit, or narrow the query.`,
+					items,
+					number,
+				);
+			}
+			seen.add(url);
+			const response: ApiResponse<Envelope<T>> = await this.request<Envelope<T>>({ url });
+			number++;
+			const body = response.body;
+			const values = Array.isArray(body?.values) ? body.values : [];
+			items += values.length;
+			const rawNext = typeof body?.next === 'string' && body.next ? body.next : undefined;
+			const next = rawNext === undefined ? undefined : this.url({ url: rawNext, relativeTo: response.url });
+			if (next !== undefined && seen.has(next)) {
+				throw new BitbucketPaginationError(
+					`Bitbucket returned a next link already visited after ${number} page(s); stopping to avoid a loop`,
+					items,
+					number,
+				);
+			}
+			yield { values, url: response.url, next, number, size: typeof body?.size === 'number' ? body.size : undefined };
+			url = next;
+		}
+	}
+
+	/**
+	 * Collects a paginated collection. The first page asks for min(limit, maxPageSize) items; no page is requested
+	 * once `limit` items are in hand; items seen on an earlier page are dropped when a key is given.
+	 */
+	async paginate<T>(path: string, options: PageOptions<T>): Promise<T[]> {
+		const { limit } = options;
+		if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+			throw new BitbucketInputError(`Limit must be a whole number of at least 1, got ${String(limit)}`, 'limit');
 		}
 		const pagelen = Math.min(limit ?? options.maxPageSize, options.maxPageSize);
 		const query: Query = { ...options.query, pagelen };
@@ -249,21 +319,8 @@ export class RequestLayer {
 
 		const values: T[] = [];
 		const seenKeys = new Set<string | number>();
-		const seenUrls = new Set<string>();
-		let next: string | undefined = this.url({ path, query });
-		let pages = 0;
-		while (next !== undefined) {
-			if (maxPages !== undefined && pages >= maxPages) {
-				throw new BitbucketPaginationError(
-					`Stopped after ${pages} page(s) (${values.length} items) because Max Pages is ${maxPages}, but Bitbucket has more results. Raise Max Pages, set a Limit, or narrow the query.`,
-					values.length,
-					pages,
-				);
-			}
-			seenUrls.add(next);
-			const { body }: ApiResponse<Envelope<T>> = await this.request<Envelope<T>>({ url: next });
-			pages++;
-			for (const item of body?.values ?? []) {
+		for await (const page of this.pages<T>({ path, query }, { maxPages: options.maxPages })) {
+			for (const item of page.values) {
 				if (options.key) {
 					const key = options.key(item);
 					if (seenKeys.has(key)) continue;
@@ -271,14 +328,6 @@ export class RequestLayer {
 				}
 				values.push(item);
 				if (limit !== undefined && values.length >= limit) return values;
-			}
-			next = nextLink(body);
-			if (next !== undefined && seenUrls.has(next)) {
-				throw new BitbucketPaginationError(
-					`Bitbucket returned a next link already visited after ${pages} page(s); stopping to avoid a loop`,
-					values.length,
-					pages,
-				);
 			}
 		}
 		return values;
@@ -289,20 +338,15 @@ export class RequestLayer {
 	 * `next` to continue.
 	 */
 	async page<T>(path: string, query: Query, next?: string): Promise<{ values: T[]; next?: string }> {
-		const { body }: ApiResponse<Envelope<T>> = next
-			? await this.request<Envelope<T>>({ url: next })
-			: await this.request<Envelope<T>>({ path, query });
-		return { values: body?.values ?? [], next: nextLink(body) };
+		const iterator = this.pages<T>(next ? { url: next } : { path, query });
+		const { value } = await iterator.next();
+		await iterator.return(undefined);
+		return value ? { values: value.values, next: value.next } : { values: [] };
 	}
 
-	private async wait(event: RetryEvent): Promise<number> {
-		this.onRetry?.(event);
-		await this.sleep(event.waitMs);
-		return event.waitMs;
-	}
-
-	private redact(text: string): string {
-		return redactText(text, this.secrets);
+	/** Every form of the layer's secrets replaced by `***` (for messages built outside the layer). */
+	redact(text: string): string {
+		return this.redactor.text(text);
 	}
 
 	private apiError(
@@ -314,23 +358,27 @@ export class RequestLayer {
 	): BitbucketApiError {
 		const status = response.statusCode;
 		const parsed = parseErrorBody(response.body);
-		const base = parsed.message ? this.redact(parsed.message) : statusText(status);
+		const base = parsed.message ? this.redactor.text(parsed.message) : statusText(status);
 		const message = `Bitbucket ${status}: ${base}${note ? ` (${note})` : ''}`;
 		return new BitbucketApiError(message, status, {
-			detail: parsed.detail !== undefined ? this.redact(parsed.detail) : undefined,
-			fields: parsed.fields ? redactValue(parsed.fields, this.secrets) : undefined,
+			detail: parsed.detail !== undefined ? this.redactor.text(parsed.detail) : undefined,
+			fields: parsed.fields ? this.redactor.value(parsed.fields) : undefined,
 			method,
 			url,
 			attempts,
 			errorId: parsed.id,
-			body: redactValue(parsed.raw, this.secrets),
+			body: this.redactor.value(parsed.raw),
 		});
 	}
 }
 
-/** The envelope's `next` link, if there is another page. */
-function nextLink(body: Envelope<unknown> | undefined): string | undefined {
-	return typeof body?.next === 'string' && body.next ? body.next : undefined;
+/** A query value as text; an object (from a JSON field) is a typed error naming the parameter, never "[object Object]". */
+function queryText(key: string, value: unknown): string {
+	if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+	throw new BitbucketInputError(
+		`Query parameter "${key}" must be text, a number, true/false or a list of those, not ${value === null ? 'null' : Array.isArray(value) ? 'a nested list' : 'an object'}`,
+		'query',
+	);
 }
 
 function header(headers: TransportResponse['headers'], name: string): string | string[] | undefined {
@@ -352,12 +400,6 @@ export function withNext(fields: string): string {
 	const selects = parts.some((p) => !p.startsWith('+') && !p.startsWith('-'));
 	if (selects && !parts.includes('next')) parts.push('next');
 	return parts.join(',');
-}
-
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${ms} ms`;
-	const s = ms / 1000;
-	return s < 120 ? `${Number(s.toFixed(1))} s` : `${Number((s / 60).toFixed(1))} min`;
 }
 
 export { header as responseHeader };

@@ -30,6 +30,22 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
+/**
+ * Thrown by a transport when no response arrived (connection refused, dropped, timed out, DNS). The request layer
+ * retries these for idempotent methods only. Anything else a transport throws (n8n's own errors, such as an OAuth2
+ * credential that must be reconnected, or a cancelled execution) is passed on untouched and never retried.
+ */
+export class TransportNetworkError extends Error {
+	constructor(
+		message: string,
+		/** The system error code, e.g. ECONNRESET, when there is one. */
+		readonly code?: string,
+	) {
+		super(message);
+		this.name = 'TransportNetworkError';
+	}
+}
+
 /** Parses a response body the way Bitbucket sends it: JSON when it is JSON, the text otherwise. */
 export function parseBody(text: string, contentType: string | undefined, asText = false): unknown {
 	if (text === '') return undefined;
@@ -67,47 +83,42 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
+			res.on('error', (error: NodeJS.ErrnoException) => reject(new TransportNetworkError(error.code ?? error.message, error.code)));
 		});
-		req.on('timeout', () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-		req.on('error', reject);
+		req.on('timeout', () => req.destroy(new TransportNetworkError(`no response within ${timeoutMs} ms`, 'ETIMEDOUT')));
+		req.on('error', (error: NodeJS.ErrnoException) =>
+			reject(error instanceof TransportNetworkError ? error : new TransportNetworkError(error.code ?? error.message, error.code)),
+		);
 		req.end(body);
 	});
 }
 
 /**
- * A transport on Node's http/https (keep-alive), for the CLI, scripts and tests. Redirects are followed for GET
- * only on the same origin (Bitbucket redirects diffs and logs); the Authorization header never leaves the origin.
+ * A transport on Node's http/https (keep-alive), for the CLI, scripts and tests. It does not follow redirects:
+ * like every transport it returns the 3xx, and the request layer follows it when it stays on the base URL's
+ * origin (Bitbucket redirects diffs and logs) and refuses it otherwise.
  */
 export function httpTransport(options: HttpTransportOptions = {}): Transport {
 	const timeoutMs = options.timeoutMs ?? 60_000;
 	return async (request) => {
-		let url = new URL(request.url);
-		const origin = url.origin;
-		for (let hop = 0; ; hop++) {
-			const headers: Record<string, string> = {
-				Accept: request.text ? 'text/plain, */*' : 'application/json',
-				'User-Agent': options.userAgent ?? 'n8n-nodes-axion-bitbucket',
-				...request.headers,
-			};
-			if (options.authorization && url.origin === origin) headers.Authorization = options.authorization;
-			let body: string | undefined;
-			if (request.body !== undefined) {
-				body = JSON.stringify(request.body);
-				headers['Content-Type'] = 'application/json';
-			}
-			const response = await send(url, request.method, headers, body, timeoutMs);
-			const location = response.headers.location;
-			if (response.status >= 300 && response.status < 400 && typeof location === 'string' && hop < 5 && request.method === 'GET') {
-				url = new URL(location, url);
-				continue;
-			}
-			const contentType = response.headers['content-type'];
-			return {
-				statusCode: response.status,
-				headers: response.headers,
-				body: parseBody(response.text, Array.isArray(contentType) ? contentType[0] : contentType, request.text),
-			};
+		const url = new URL(request.url);
+		const headers: Record<string, string> = {
+			Accept: request.text ? 'text/plain, */*' : 'application/json',
+			'User-Agent': options.userAgent ?? 'n8n-nodes-axion-bitbucket',
+			...request.headers,
+		};
+		if (options.authorization) headers.Authorization = options.authorization;
+		let body: string | undefined;
+		if (request.body !== undefined) {
+			body = JSON.stringify(request.body);
+			headers['Content-Type'] = 'application/json';
 		}
+		const response = await send(url, request.method, headers, body, timeoutMs);
+		const contentType = response.headers['content-type'];
+		return {
+			statusCode: response.status,
+			headers: response.headers,
+			body: parseBody(response.text, Array.isArray(contentType) ? contentType[0] : contentType, request.text),
+		};
 	};
 }

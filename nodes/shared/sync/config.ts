@@ -45,6 +45,11 @@ export interface PostgresStoreConfig extends CommonConfig {
 	caCertificate?: string;
 	/** Schema; default public. */
 	schema?: string;
+	/**
+	 * With createTable: also create the schema when it does not exist; default false, so a mistyped schema name
+	 * is reported instead of silently creating a new schema.
+	 */
+	createSchema?: boolean;
 	/** Connections per pool; default 4. */
 	poolSize?: number;
 	/** Connect timeout; default 10 s. */
@@ -100,6 +105,7 @@ export interface ResolvedPostgresConfig {
 	table: string;
 	packageName: string;
 	createTable: boolean;
+	createSchema: boolean;
 	poolSize: number;
 	connectTimeoutMs: number;
 }
@@ -160,6 +166,7 @@ export function resolveStoreConfig(config: SyncStoreConfig, env: Env = process.e
 		table,
 		packageName,
 		createTable,
+		createSchema: createTable && c.createSchema === true,
 		poolSize: positiveInt(c.poolSize, 4, 'Pool Size'),
 		connectTimeoutMs: positiveInt(c.connectTimeoutMs, 10_000, 'Connect Timeout'),
 	};
@@ -187,5 +194,5 @@ export function poolKey(c: ResolvedPostgresConfig): string {
 export function storeKey(c: ResolvedStoreConfig): string {
 	return c.engine === 'sqlite'
 		? settingsHash(['sqlite', c.file, c.table, c.packageName, c.createTable, c.busyTimeoutMs])
-		: settingsHash([poolKey(c), c.schema, c.table, c.packageName, c.createTable]);
+		: settingsHash([poolKey(c), c.schema, c.table, c.packageName, c.createTable, c.createSchema]);
 }

@@ -282,7 +282,16 @@ export class PostgresSyncStore extends SqlSyncStore {
 					[this.regclassName, this.config.schema],
 				);
 				if (again?.exists === true) return { created: false };
-				if (again?.schema !== true) await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.config.schema)}`, []);
+				if (again?.schema !== true) {
+					if (!this.config.createSchema) {
+						throw new SyncStoreError(
+							'schema',
+							`Schema "${this.config.schema}" does not exist in database "${this.config.database}", so table ${this.tableName} cannot be created. Check the schema name, create the schema, or turn on "Create Schema If Missing".`,
+							{ field: 'Schema' },
+						);
+					}
+					await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.config.schema)}`, []);
+				}
 				const statements = createTableStatements('postgres', this.config.table, this.qualifiedTable, {
 					pgUuidDefault: Number(again?.num) >= 130000,
 				});

@@ -211,18 +211,8 @@ export class SyncStoreError extends Error {
 	}
 }
 
-/** Replaces every occurrence of the secrets (and their URL-encoded forms) with `***`. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-	let out = text;
-	for (const secret of secrets) {
-		// Very short secrets would blank out ordinary words; anything of 3+ characters is removed.
-		if (!secret || secret.length < 3) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret)])) {
-			out = out.split(form).join('***');
-		}
-	}
-	return out;
-}
+/** The package's one redaction policy (every form of a secret: plain, percent-encoded, base64). */
+export { redactText as redact } from '../redact';
 
 /** Message of any thrown value. */
 export function errorMessage(error: unknown): string {

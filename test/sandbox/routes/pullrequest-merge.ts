@@ -93,14 +93,14 @@ function merge(ctx: RouteContext): ReturnType<RouteDefinition['handle']> {
 	return json(200, pullRequestView(ctx.links, repo, pr));
 }
 
-/** The first two polls answer PENDING; the third completes the merge and answers SUCCESS with merge_result. */
+/** The first polls answer PENDING (state.mergePendingPolls, default 2); the next completes the merge: SUCCESS with merge_result. */
 function taskStatus(ctx: RouteContext): ReturnType<RouteDefinition['handle']> {
 	const { repo, pr } = pullRequestOf(ctx);
 	const task = repo.mergeTasks.find((t) => t.id === ctx.params['task_id'] && t.pullRequestId === pr.id);
 	if (!task) throw badRequest('The task ID does not relate to this pull request.');
 	const self = { self: href(taskLocation(ctx, repo, task)) };
 	task.polls += 1;
-	if (task.status === 'PENDING' && task.polls <= 2) return json(200, { task_status: 'PENDING', links: self });
+	if (task.status === 'PENDING' && task.polls <= ctx.state.mergePendingPolls) return json(200, { task_status: 'PENDING', links: self });
 	if (task.status === 'PENDING') {
 		if (pr.state !== 'OPEN') {
 			pr.queued = false;

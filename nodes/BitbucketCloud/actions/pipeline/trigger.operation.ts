@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { BitbucketInputError } from '../../../shared/bitbucket/errors';
 import type { PipelineTarget, PipelineVariable } from '../../../shared/bitbucket/types';
 import { branchLocator, repoLocators } from '../../descriptions/locators';
+import { renameField } from '../../helpers/errors';
 import { readBranch, readJson, readRepo, readString } from '../../helpers/params';
 import type { OperationContext, OperationResult } from '../types';
 
@@ -92,21 +93,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function variablesFromJson(value: unknown): PipelineVariable[] {
+/**
+ * Variables (JSON) as the client takes them: an array of {key, value, secured} objects, or an object of
+ * key → value. The values are passed on as given, so the client rejects an object value by name.
+ */
+function variablesFromJson(value: unknown): unknown[] {
 	if (value === undefined) return [];
-	if (Array.isArray(value)) {
-		return value.map((v, index) => {
-			if (!v || typeof v !== 'object' || typeof (v as IDataObject).key !== 'string') {
-				throw new BitbucketInputError(`Variables (JSON): entry ${index + 1} needs a "key" string`, 'variablesJson');
-			}
-			const entry = v as IDataObject;
-			return { key: entry.key as string, value: entry.value === undefined ? '' : String(entry.value), secured: entry.secured === true };
-		});
-	}
+	if (Array.isArray(value)) return value;
 	if (value && typeof value === 'object') {
-		return Object.entries(value as IDataObject).map(([key, v]) => ({ key, value: String(v ?? ''), secured: false }));
+		return Object.entries(value as IDataObject).map(([key, v]) => ({ key, value: v, secured: false }));
 	}
-	throw new BitbucketInputError('Variables (JSON) must be an array or an object', 'variablesJson');
+	throw new BitbucketInputError(
+		`Variables (JSON) must be an array of {"key", "value", "secured"} objects or an object of key → value, got ${value === null ? 'null' : typeof value}`,
+		'variablesJson',
+	);
 }
 
 /** Secured values never leave the node, even if an API echoed them. */
@@ -133,13 +133,15 @@ export async function execute(this: IExecuteFunctions, i: number, { client, defa
 	else if (kind === 'tag') target = { kind: 'tag', name: readString(this, 'tag', i), pattern };
 	else target = { kind: 'branch', name: readBranch(this, i, 'branch', 'Branch'), pattern };
 
-	let variables: PipelineVariable[];
-	if (this.getNodeParameter('variablesInput', i, 'fields') === 'json') {
-		variables = variablesFromJson(readJson(this, 'variablesJson', i, 'Variables (JSON)'));
-	} else {
-		const rows = (this.getNodeParameter('variables.variable', i, []) as IDataObject[]) ?? [];
-		variables = rows.map((r) => ({ key: String(r.key ?? ''), value: String(r.value ?? ''), secured: r.secured === true }));
+	const fromJson = this.getNodeParameter('variablesInput', i, 'fields') === 'json';
+	const variables = fromJson
+		? variablesFromJson(readJson(this, 'variablesJson', i, 'Variables (JSON)'))
+		: ((this.getNodeParameter('variables.variable', i, []) as IDataObject[]) ?? []);
+	try {
+		const pipeline = await client.triggerPipeline(ref, target, variables as PipelineVariable[]);
+		return withoutSecuredValues(pipeline as IDataObject);
+	} catch (error) {
+		// The client names its argument `variables`; the user filled Variables (JSON) or the Variables rows.
+		throw renameField(error, 'variables', fromJson ? 'variablesJson' : 'variables');
 	}
-	const pipeline = await client.triggerPipeline(ref, target, variables);
-	return withoutSecuredValues(pipeline as IDataObject);
 }
