@@ -1,3 +1,3 @@
 // n8n loads the nodes and credentials listed in the "n8n" section of package.json.
-// Scripts that use the Bitbucket client or the sync store directly import it from here.
-module.exports = require('./dist/nodes/shared');
+// Scripts import the Bitbucket client, its errors and the sync store from here (see lib/index.ts).
+module.exports = require('./dist/lib');

@@ -43,7 +43,7 @@ export class AxionDatabase implements ICredentialType {
 			name: 'sqliteFile',
 			type: 'string',
 			default: 'axion-sync.sqlite',
-			placeholder: '/data/axion-sync.sqlite',
+			placeholder: 'e.g. /data/axion-sync.sqlite',
 			description:
 				'Path of the SQLite file. A relative path is resolved in the n8n folder ($N8N_USER_FOLDER/.n8n, else ~/.n8n); the file and its folder are created when missing. All workers must see the same file: use PostgreSQL for queue mode across machines.',
 			displayOptions: { show: { engine: ['sqlite'] } },
@@ -154,7 +154,7 @@ export class AxionDatabase implements ICredentialType {
 			name: 'packageName',
 			type: 'string',
 			default: '',
-			placeholder: 'axion',
+			placeholder: 'e.g. axion',
 			description:
 				'The active Axion package, written into every row and used to filter every read. Empty: the AXION_PACKAGE environment variable of the n8n process, else "axion".',
 		},

@@ -51,10 +51,10 @@ export class BitbucketCloudApi implements ICredentialType {
 			displayName: 'Email',
 			name: 'email',
 			type: 'string',
-			placeholder: 'name@example.com',
+			placeholder: 'e.g. name@example.com',
 			default: '',
 			required: true,
-			description: 'The email address of your Atlassian account (not your Bitbucket username)',
+			hint: 'Your Atlassian account email, not your Bitbucket username',
 			displayOptions: { show: { authType: ['apiToken'] } },
 		},
 		{
@@ -64,8 +64,7 @@ export class BitbucketCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description:
-				'An Atlassian API token with Bitbucket scopes, created at id.atlassian.com → Security → API tokens',
+			hint: 'Create it at id.atlassian.com → Security → "Create API token with scopes", app Bitbucket. API tokens expire (at most one year): renew it here before then.',
 			displayOptions: { show: { authType: ['apiToken'] } },
 		},
 		{
@@ -75,7 +74,7 @@ export class BitbucketCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A workspace, project or repository access token. It cannot read /user, so the test below uses the workspace (and repository) you name.',
+			hint: 'Workspace and project access tokens need Bitbucket Premium; repository access tokens work on every plan. Fill Workspace (and Default Repository) below: the test checks the token against them.',
 			displayOptions: { show: { authType: ['accessToken'] } },
 		},
 		{
@@ -108,25 +107,23 @@ export class BitbucketCloudApi implements ICredentialType {
 			name: 'workspace',
 			type: 'string',
 			default: '',
-			placeholder: 'technocore_axion',
-			description:
-				'Workspace slug. Used by the Bitbucket Cloud node when its Workspace field is empty. Fill it for access tokens: the credential test checks the token against it.',
+			placeholder: 'e.g. my-team',
+			hint: 'Used when a node leaves Workspace empty. Required for access tokens.',
 		},
 		{
 			displayName: 'Default Repository',
 			name: 'repository',
 			type: 'string',
 			default: '',
-			placeholder: 'axion',
-			description: 'Optional repository slug. For a repository access token, name its repository so the test checks it.',
+			placeholder: 'e.g. my-repo',
+			hint: 'Used when a node leaves Repository empty. For a repository access token, its repository.',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: DEFAULT_BASE_URL,
-			description:
-				'Bitbucket Cloud REST API 2.0 root. Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…).',
+			hint: 'Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…)',
 		},
 	];
 

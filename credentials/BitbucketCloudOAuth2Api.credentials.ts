@@ -41,8 +41,7 @@ export class BitbucketCloudOAuth2Api implements ICredentialType {
 			name: 'oauthServer',
 			type: 'string',
 			default: DEFAULT_OAUTH_SERVER,
-			description:
-				"Where Bitbucket's OAuth 2.0 endpoints (/site/oauth2/authorize and /site/oauth2/access_token) live. Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…).",
+			hint: 'Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…). Refresh tokens that stay unused expire: reconnect the credential then.',
 		},
 		{
 			displayName: 'Authorization URL',
@@ -82,24 +81,23 @@ export class BitbucketCloudOAuth2Api implements ICredentialType {
 			name: 'workspace',
 			type: 'string',
 			default: '',
-			placeholder: 'technocore_axion',
-			description: 'Optional. Used by the Bitbucket Cloud node when its Workspace field is empty.',
+			placeholder: 'e.g. my-team',
+			hint: 'Used when a node leaves Workspace empty',
 		},
 		{
 			displayName: 'Default Repository',
 			name: 'repository',
 			type: 'string',
 			default: '',
-			placeholder: 'axion',
-			description: 'Optional. Used by the Bitbucket Cloud node when its Repository field is empty.',
+			placeholder: 'e.g. my-repo',
+			hint: 'Used when a node leaves Repository empty',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: DEFAULT_BASE_URL,
-			description:
-				'Bitbucket Cloud REST API 2.0 root. Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…).',
+			hint: 'Change it only for a proxy (https) or a local sandbox (http://127.0.0.1:…)',
 		},
 	];
 }

@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -7,67 +8,26 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { DEFAULT_OPERATION, operations } from './actions';
 import { router } from './actions/router';
-import * as getExternalId from './actions/getExternalId.operation';
-import * as getLocalKey from './actions/getLocalKey.operation';
-import * as getMany from './actions/getMany.operation';
-import * as linkRecord from './actions/linkRecord.operation';
-import * as lookUpMany from './actions/lookUpMany.operation';
-import * as setStatus from './actions/setStatus.operation';
-import * as unlink from './actions/unlink.operation';
 import { axionDatabaseTest } from './credentialTest';
 
-const operation: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: [
+function properties(): INodeProperties[] {
+	const list: INodeProperties[] = [
 		{
-			name: 'Get External ID',
-			value: 'get_external_id',
-			action: 'Get the external ID of a local record',
-			description: 'Find the link(s) of an Axion record',
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: operations.map((o) => ({ name: o.name, value: o.value, action: o.action, description: o.description })),
+			default: DEFAULT_OPERATION,
 		},
-		{
-			name: 'Get Local Key',
-			value: 'get_local_key',
-			action: 'Get the local key of an external object',
-			description: 'Find the Axion record(s) linked to an external object',
-		},
-		{
-			name: 'Get Many',
-			value: 'get_many',
-			action: 'Get many links',
-			description: 'List links with filters',
-		},
-		{
-			name: 'Link Record',
-			value: 'link_record',
-			action: 'Link a local record to an external object',
-			description: 'Create or update a link (upsert)',
-		},
-		{
-			name: 'Look Up Many',
-			value: 'look_up_many',
-			action: 'Look up the links of many items',
-			description: 'Add its link (or null) to every input item, in one query',
-		},
-		{
-			name: 'Set Status',
-			value: 'set_status',
-			action: 'Set the status of links',
-			description: 'Mark links synced, error or deleted',
-		},
-		{
-			name: 'Unlink',
-			value: 'unlink',
-			action: 'Delete links',
-			description: 'Delete links',
-		},
-	],
-	default: 'link_record',
-};
+	];
+	for (const operation of operations) {
+		list.push(...updateDisplayOptions({ show: { operation: [operation.value] } }, operation.module.description));
+	}
+	return list;
+}
 
 export class AxionSync implements INodeType {
 	description: INodeTypeDescription = {
@@ -76,7 +36,8 @@ export class AxionSync implements INodeType {
 		icon: { light: 'file:axionSync.svg', dark: 'file:axionSync.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		// The canvas shows "Link Record", not the stored value "linkRecord".
+		subtitle: `={{ ${JSON.stringify(Object.fromEntries(operations.map((o) => [o.value, o.name])))}[$parameter["operation"]] }}`,
 		description: 'Remember which Axion record maps to which external object (def_integration_sync)',
 		defaults: { name: 'Axion Sync' },
 		usableAsTool: true,
@@ -85,16 +46,7 @@ export class AxionSync implements INodeType {
 		// The credential name is fixed by the Axion design (a database, not an HTTP API).
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
 		credentials: [{ name: 'axionDatabase', required: true, testedBy: 'axionDatabaseTest' }],
-		properties: [
-			operation,
-			...linkRecord.description,
-			...getExternalId.description,
-			...getLocalKey.description,
-			...lookUpMany.description,
-			...setStatus.description,
-			...getMany.description,
-			...unlink.description,
-		],
+		properties: properties(),
 	};
 
 	methods = {

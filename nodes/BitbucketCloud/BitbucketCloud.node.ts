@@ -31,7 +31,7 @@ function resourceProperties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [name] } },
-			options: resource.operations.map(({ module: _module, ...option }) => option),
+			options: resource.operations.map((o) => ({ name: o.name, value: o.value, action: o.action, description: o.description })),
 			default: resource.defaultOperation,
 		});
 	}
@@ -45,7 +45,15 @@ function resourceProperties(): INodeProperties[] {
 	return properties;
 }
 
-const rateLimiting: INodeProperties = {
+function subtitle(): string {
+	const names: Record<string, string> = {};
+	for (const [name, resource] of Object.entries(resources)) {
+		for (const operation of resource.operations) names[`${name}.${operation.value}`] = `${operation.name}: ${resource.option.name}`;
+	}
+	return `={{ ${JSON.stringify(names)}[$parameter["resource"] + "." + $parameter["operation"]] }}`;
+}
+
+export const rateLimiting: INodeProperties = {
 	displayName: 'Rate Limiting',
 	name: 'rateLimiting',
 	type: 'collection',
@@ -88,7 +96,8 @@ export class BitbucketCloud implements INodeType {
 		icon: { light: 'file:bitbucketCloud.svg', dark: 'file:bitbucketCloud.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// The canvas shows "Merge: Pull Request", not the stored values "merge: pullRequest".
+		subtitle: subtitle(),
 		description: 'Work with Bitbucket Cloud repositories, pull requests, pipelines and more',
 		defaults: { name: 'Bitbucket Cloud' },
 		usableAsTool: true,

@@ -1,5 +1,5 @@
 /**
- * The package's credentials inside a real n8n (2.41.1) against the Bitbucket sandbox (test/sandbox, started in
+ * The package's credentials inside a real n8n (2.41.1) against the Bitbucket sandbox (dev/sandbox, started in
  * this jest process; n8n's subprocesses reach it over loopback). The sandbox checks every authentication type
  * as Bitbucket Cloud does: API token (Basic, Atlassian email), access token (Bearer; 401 on /user, 403 on other
  * repositories), app password (401 since 2026-07-28 unless re-enabled), OAuth 2 (Bearer).
@@ -13,9 +13,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nInstance, type N8nCredential, type WorkflowNode } from '../n8n/instance';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
-import { axionDemoCredential } from '../n8n/demo';
+import { N8nInstance, type N8nCredential, type WorkflowNode } from '../../dev/n8n/instance';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { axionDemoCredential } from '../../dev/n8n/demo';
 import { chain, describeRequests, log, seconds } from './support';
 
 jest.setTimeout(20 * 60_000);

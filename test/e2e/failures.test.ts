@@ -10,9 +10,9 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { bitbucketDemoCredential } from '../n8n/demo';
-import { N8nInstance, type ExecutionResult, type N8nCredential } from '../n8n/instance';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { bitbucketDemoCredential } from '../../dev/n8n/demo';
+import { N8nInstance, type ExecutionResult, type N8nCredential } from '../../dev/n8n/instance';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 import { bitbucketNode, chain, log, plainNode, rl, seconds } from './support';
 
 jest.setTimeout(10 * 60_000);

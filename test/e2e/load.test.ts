@@ -12,8 +12,11 @@ import { basename, join } from 'node:path';
 
 import type { ICredentialType, INodeTypeDescription } from 'n8n-workflow';
 
-import { findPackageRoot } from '../n8n/exec';
-import { N8nInstance } from '../n8n/instance';
+import { bitbucketDemoCredential } from '../../dev/n8n/demo';
+import { findPackageRoot, runChecked } from '../../dev/n8n/exec';
+import { N8nInstance } from '../../dev/n8n/instance';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { bitbucketNode, chain, rl } from './support';
 
 jest.setTimeout(20 * 60_000);
 
@@ -122,5 +125,45 @@ describe('n8n 2.41.1 loads n8n-nodes-axion-bitbucket as a community package', ()
 		for (const dependency of [...Object.keys(pkg.peerDependencies ?? {}), 'typescript', 'jest']) {
 			expect(existsSync(join(installDir, 'node_modules', dependency))).toBe(false);
 		}
+	});
+});
+
+/**
+ * The Bitbucket-only package (`npm run pack:cloud`): the same compiled node and credentials, no Axion Sync, no
+ * runtime dependency. Built here from dist/, installed into its own n8n, and run once against the sandbox.
+ */
+describe('n8n 2.41.1 loads the Bitbucket-only package n8n-nodes-axion-bitbucket-cloud', () => {
+	const CLOUD = 'n8n-nodes-axion-bitbucket-cloud';
+	let n8n: N8nInstance | undefined;
+	let sandbox: Sandbox | undefined;
+
+	beforeAll(async () => {
+		await runChecked(process.execPath, [join(root, 'dev', 'pack-cloud.js')], { cwd: root });
+		sandbox = await startSandbox();
+		n8n = await N8nInstance.create({ log, packageDir: join(root, 'build', 'cloud-package') });
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await sandbox?.close();
+	});
+
+	it('registers the Bitbucket Cloud node and its two credentials, and nothing of Axion Sync', async () => {
+		const nodes = (await n8n!.exportNodes()).map((node) => node.name).filter((name) => name.startsWith(`${CLOUD}.`) && !name.endsWith('Tool'));
+		expect(nodes).toEqual([`${CLOUD}.bitbucketCloud`]);
+		expect(n8n!.loadErrors()).toEqual([]);
+		const cloudPackage = JSON.parse(readFileSync(join(n8n!.packageInstallDir!, 'package.json'), 'utf8')) as PackageJson;
+		expect(cloudPackage.dependencies ?? {}).toEqual({});
+		expect(cloudPackage.n8n?.credentials?.map(typeNameOf)).toEqual(['bitbucketCloudApi', 'bitbucketCloudOAuth2Api']);
+	});
+
+	it('runs a Bitbucket Cloud node against the sandbox', async () => {
+		const credential = bitbucketDemoCredential({ kind: 'sandbox', baseUrl: sandbox!.baseUrl });
+		await n8n!.importCredentials([credential]);
+		const node = { ...bitbucketNode('Get repository', { resource: 'repository', operation: 'get', workspace: rl('technocore_axion'), repository: rl('axion') }, credential), type: `${CLOUD}.bitbucketCloud` };
+		await n8n!.importWorkflows([chain('wfCloudPackage', [node])]);
+		const result = await n8n!.execute('wfCloudPackage');
+		expect(result.error?.message).toBeUndefined();
+		expect(result.json('Get repository')[0].full_name).toBe('technocore_axion/axion');
 	});
 });

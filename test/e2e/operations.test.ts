@@ -13,9 +13,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 
 import { specTemplateFor } from '../helpers/openapi';
-import { bitbucketDemoCredential } from '../n8n/demo';
-import { N8nInstance, type ExecutionResult } from '../n8n/instance';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type RecordedRequest, type Sandbox } from '../sandbox/server';
+import { bitbucketDemoCredential } from '../../dev/n8n/demo';
+import { N8nInstance, type ExecutionResult } from '../../dev/n8n/instance';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type RecordedRequest, type Sandbox } from '../../dev/sandbox/server';
 import { bitbucketNode, chain, describeRequests, fanOut, log, plainNode, rl, seconds } from './support';
 
 jest.setTimeout(20 * 60_000);

@@ -7,8 +7,8 @@ import { DatabaseSync } from 'node:sqlite';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { N8nCredential, WorkflowConnection, WorkflowDefinition, WorkflowNode } from '../n8n/instance';
-import type { RecordedRequest } from '../sandbox/server';
+import type { N8nCredential, WorkflowConnection, WorkflowDefinition, WorkflowNode } from '../../dev/n8n/instance';
+import type { RecordedRequest } from '../../dev/sandbox/server';
 
 export const PACKAGE = 'n8n-nodes-axion-bitbucket';
 export const BITBUCKET_NODE = `${PACKAGE}.bitbucketCloud`;

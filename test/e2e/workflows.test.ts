@@ -1,5 +1,5 @@
 /**
- * The three example workflows (test/e2e/workflows/*.json), imported into a real n8n exactly as a user would
+ * The three example workflows (examples/workflows/*.json), imported into a real n8n exactly as a user would
  * import them (same credential ids as the demo: `bitbucket-sandbox`, `axion-sqlite`), executed headless
  * against the Bitbucket sandbox, with the def_integration_sync rows they wrote read back from the SQLite file
  * (node:sqlite) in the instance's n8n folder.
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { findPackageRoot } from '../n8n/exec';
-import { ConfigError } from '../../nodes/shared/cli/config';
+import { findPackageRoot } from '../../dev/n8n/exec';
+import { ConfigError } from '../../lib/cli/config';
 import {
 	axionDemoCredential,
 	bitbucketDemoCredential,
@@ -19,9 +19,9 @@ import {
 	loadExampleWorkflows,
 	realBitbucketFromEnv,
 	type ExampleWorkflow,
-} from '../n8n/demo';
-import { N8nInstance, type ExecutionResult, type WorkflowDefinition } from '../n8n/instance';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+} from '../../dev/n8n/demo';
+import { N8nInstance, type ExecutionResult, type WorkflowDefinition } from '../../dev/n8n/instance';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 import { AXION_SYNC_NODE, BITBUCKET_NODE, describeRequests, log, seconds, syncRows } from './support';
 
 jest.setTimeout(20 * 60_000);

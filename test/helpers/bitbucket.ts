@@ -3,8 +3,8 @@ import { authorizationHeader, secretsOf, type BitbucketAuth } from '../../nodes/
 import { BitbucketClient, type ClientOptions } from '../../nodes/shared/bitbucket/client';
 import { RequestLayer, type RetryEvent } from '../../nodes/shared/bitbucket/request';
 import type { RetryOptions } from '../../nodes/shared/bitbucket/retry';
-import { httpTransport } from '../../nodes/shared/bitbucket/transport';
-import { SANDBOX_CREDENTIALS, type Sandbox } from '../sandbox/server';
+import { httpTransport, timerSleep } from '../../lib/http-transport';
+import { SANDBOX_CREDENTIALS, type Sandbox } from '../../dev/sandbox/server';
 
 export const apiTokenAuth: BitbucketAuth = {
 	type: 'apiToken',
@@ -28,7 +28,14 @@ export interface TestClient {
 
 export function testClient(
 	sandbox: Sandbox,
-	options: { auth?: BitbucketAuth; retry?: Partial<RetryOptions>; sleep?: (ms: number) => Promise<void>; client?: ClientOptions; baseUrl?: string } = {},
+	options: {
+		auth?: BitbucketAuth;
+		retry?: Partial<RetryOptions>;
+		sleep?: (ms: number) => Promise<void>;
+		now?: () => number;
+		client?: ClientOptions;
+		baseUrl?: string;
+	} = {},
 ): TestClient {
 	const auth = options.auth ?? apiTokenAuth;
 	const retries: RetryEvent[] = [];
@@ -37,7 +44,8 @@ export function testClient(
 		transport: httpTransport({ authorization: authorizationHeader(auth) }),
 		retry: { ...FAST_RETRY, ...options.retry },
 		secrets: secretsOf(auth),
-		sleep: options.sleep,
+		sleep: options.sleep ?? timerSleep,
+		now: options.now,
 		onRetry: (e) => retries.push(e),
 	});
 	return { client: new BitbucketClient(http, { mergePollIntervalMs: 5, ...options.client }), http, retries };

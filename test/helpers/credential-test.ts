@@ -6,7 +6,7 @@
 import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
 
 import { BitbucketCloudApi } from '../../credentials/BitbucketCloudApi.credentials';
-import { runNode } from './n8n-engine';
+import { runNode } from '../../dev/n8n/engine';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';

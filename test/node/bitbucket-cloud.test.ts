@@ -5,9 +5,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { BitbucketCloud } from '../../nodes/BitbucketCloud/BitbucketCloud.node';
-import { listSearch, runNode, type RunResult } from '../helpers/n8n-engine';
-import type { RecordedRequest } from '../sandbox/server';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { listSearch, runNode, type RunResult } from '../../dev/n8n/engine';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type RecordedRequest, type Sandbox } from '../../dev/sandbox/server';
 import { specTemplateFor } from '../helpers/openapi';
 
 const TYPE = 'n8n-nodes-axion-bitbucket.bitbucketCloud';
@@ -425,7 +424,7 @@ describe('per-item behaviour', () => {
 		expect((literal as Error).message).toMatch(/Must be a number/);
 		const result = await run({ resource: 'pullRequest', operation: 'get', ...repoParams, pullRequest: rl('={{ "abc" }}') });
 		expect(result.error?.message).toBe('Pull request ID must be a positive whole number, got "abc"');
-		expect(result.error?.description).toContain('pullRequest');
+		expect(result.error?.description).toBe('Check the "Pull Request" parameter.');
 		expect(sandbox.requests).toHaveLength(0);
 	});
 

@@ -12,8 +12,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { AxionDatabase } from '../../credentials/AxionDatabase.credentials';
 import { AxionSync } from '../../nodes/AxionSync/AxionSync.node';
 import { BitbucketCloud } from '../../nodes/BitbucketCloud/BitbucketCloud.node';
-import { registerCredentialType, runNode, type RunResult } from '../helpers/n8n-engine';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { registerCredentialType, runNode, type RunResult } from '../../dev/n8n/engine';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 const TYPE = 'n8n-nodes-axion-bitbucket.bitbucketCloud';
 const rl = (value: string | number, mode = 'id') => ({ __rl: true, mode, value: String(value) });
@@ -89,9 +89,9 @@ describe('a POST whose connection drops', () => {
 
 describe('failures before the item loop', () => {
 	it.each([
-		['a plain-http Base URL on another host', { credentials: { baseUrl: 'http://bitbucket.example.com/2.0' } }, {}, /Base URL "http:\/\/bitbucket\.example\.com\/2\.0" must use https/, 'credential: Base URL'],
-		['Max Retries of -1', {}, { rateLimiting: { maxRetries: -1 } }, /Rate Limiting → Max Retries must be a whole number from 0 to 10, got -1/, 'Rate Limiting → Max Retries'],
-		['an empty API token', { credentials: { apiToken: '' } }, {}, /API Token is empty/, 'credential: API Token'],
+		['a plain-http Base URL on another host', { credentials: { baseUrl: 'http://bitbucket.example.com/2.0' } }, {}, /Base URL "http:\/\/bitbucket\.example\.com\/2\.0" must use https/, 'credential.baseUrl'],
+		['Max Retries of -1', {}, { rateLimiting: { maxRetries: -1 } }, /Rate Limiting → Max Retries must be a whole number from 0 to 10, got -1/, 'rateLimiting.maxRetries'],
+		['an empty API token', { credentials: { apiToken: '' } }, {}, /API Token is empty/, 'credential.apiToken'],
 	])('%s: with Continue On Fail every item becomes an error item', async (_what, options, parameters, message, field) => {
 		const result = await bitbucket(
 			{ resource: 'repository', operation: 'get', ...repoParams, ...parameters },
@@ -126,7 +126,7 @@ describe('failures before the item loop', () => {
 			);
 		}
 		const badDatabase = { engine: 'postgres', host: '', database: 'axion', user: 'axion' };
-		const link = { operation: 'link_record', sourceTable: 'def_features', sourceKey: '={{ $json.n }}', externalId: '={{ $json.n }}', externalType: 'pullrequest' };
+		const link = { operation: 'linkRecord', sourceTable: 'def_features', sourceKey: '={{ $json.n }}', externalId: '={{ $json.n }}', externalType: 'pullrequest' };
 
 		it('a bad database configuration: error items with Continue On Fail, a field-naming error without', async () => {
 			const soft = await axion(link, badDatabase, true);
@@ -139,7 +139,7 @@ describe('failures before the item loop', () => {
 
 		it('a bad option: error items with Continue On Fail, not the input passed through', async () => {
 			const lookUp = {
-				operation: 'look_up_many',
+				operation: 'lookUpMany',
 				lookUpBy: '={{ "sideways" }}',
 				externalId: '={{ $json.n }}',
 				externalType: 'pullrequest',
@@ -178,7 +178,7 @@ describe('pipeline variables', () => {
 	it('an object value in Variables (JSON) is refused by name, with no request', async () => {
 		const result = await bitbucket({ ...trigger, variablesInput: 'json', variablesJson: '{"REGION": {"name": "eu"}}' });
 		expect(result.error?.message).toBe('Variable "REGION": the value must be text, a number or true/false, not an object');
-		expect(result.error?.description).toMatch(/variablesJson/);
+		expect(result.error?.description).toBe('Check the "Variables (JSON)" parameter.');
 		expect(sandbox.requests).toHaveLength(0);
 	});
 

@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { AxionDatabase } from '../../credentials/AxionDatabase.credentials';
 import { AxionSync } from '../../nodes/AxionSync/AxionSync.node';
 import { openSyncStore, type SyncEngine, type SyncLink } from '../../nodes/shared/sync';
-import { registerCredentialType, runNode } from '../helpers/n8n-engine';
+import { registerCredentialType, runNode } from '../../dev/n8n/engine';
 import { ENGINES, startSyncFixture, type SyncFixture } from './support';
 
 jest.setTimeout(60_000);
@@ -41,7 +41,7 @@ async function run(
 }
 
 const linkParams = (over: INodeParameters = {}): INodeParameters => ({
-	operation: 'link_record',
+	operation: 'linkRecord',
 	sourceTable: 'def_project',
 	sourceKey: '={{ $json.key }}',
 	externalId: '={{ $json.pr }}',
@@ -135,7 +135,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 	test('Get External ID: found, and each not-found mode', async () => {
 		await run(creds, linkParams(), prItems(2));
 		const params = (notFound: string): INodeParameters => ({
-			operation: 'get_external_id',
+			operation: 'getExternalId',
 			sourceTable: 'def_project',
 			sourceKey: '={{ $json.key }}',
 			externalType: 'pullrequest',
@@ -166,7 +166,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 	test('Get External ID without a type returns every link of the record', async () => {
 		await run(creds, linkParams(), prItems(1));
 		await run(creds, linkParams({ externalType: 'branch', externalId: 'feature/x' }), prItems(1));
-		const result = await run(creds, { operation: 'get_external_id', sourceTable: 'def_project', sourceKey: 'rec-0', externalType: '', provider: 'bitbucket' });
+		const result = await run(creds, { operation: 'getExternalId', sourceTable: 'def_project', sourceKey: 'rec-0', externalType: '', provider: 'bitbucket' });
 		expect(result.items.map((i) => i.json.ExternalType).sort()).toEqual(['branch', 'pullrequest']);
 		expect(paired(result.items)).toEqual([{ item: 0 }, { item: 0 }]);
 	});
@@ -176,7 +176,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 		await run(creds, linkParams({ sourceTable: 'def_task', sourceKey: 'task-9', externalId: '100' }), prItems(1));
 		const result = await run(
 			creds,
-			{ operation: 'get_local_key', externalId: '={{ $json.id }}', externalType: 'pullrequest', provider: 'bitbucket', notFound: 'passThrough' },
+			{ operation: 'getLocalKey', externalId: '={{ $json.id }}', externalType: 'pullrequest', provider: 'bitbucket', notFound: 'passThrough' },
 			[{ json: { id: 100 } }, { json: { id: 999 } }],
 		);
 		// Several local records per external object: one item each, most recently synced first.
@@ -188,7 +188,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 		expect(result.items[2].json).toEqual({ id: 999, SourceKey: null });
 		expect(paired(result.items)).toEqual([{ item: 0 }, { item: 0 }, { item: 1 }]);
 		const narrowed = await run(creds, {
-			operation: 'get_local_key',
+			operation: 'getLocalKey',
 			externalId: '100',
 			externalType: 'pullrequest',
 			provider: 'bitbucket',
@@ -201,7 +201,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 		await run(creds, linkParams(), prItems(2, 1)); // PRs 101, 102 are known
 		const prs: INodeExecutionData[] = [100, 101, 102, 103].map((id) => ({ json: { id, title: `PR ${id}` } }));
 		const params = (output: string, options: INodeParameters = {}): INodeParameters => ({
-			operation: 'look_up_many',
+			operation: 'lookUpMany',
 			lookUpBy: 'external',
 			externalId: '={{ $json.id }}',
 			externalType: 'pullrequest',
@@ -231,7 +231,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 
 		const bySource = await run(
 			creds,
-			{ operation: 'look_up_many', lookUpBy: 'source', sourceTable: 'def_project', sourceKey: '={{ $json.key }}', externalType: 'pullrequest', provider: 'bitbucket', output: 'all' },
+			{ operation: 'lookUpMany', lookUpBy: 'source', sourceTable: 'def_project', sourceKey: '={{ $json.key }}', externalType: 'pullrequest', provider: 'bitbucket', output: 'all' },
 			[{ json: { key: 'rec-2' } }, { json: { key: 'rec-7' } }],
 		);
 		expect(bySource.items.map((i) => (i.json.axionSync as IDataObject | null)?.ExternalId ?? null)).toEqual(['102', null]);
@@ -241,7 +241,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 		const linked = await run(creds, linkParams(), prItems(5));
 		const setStatus = await run(
 			creds,
-			{ operation: 'set_status', matchBy: 'external', externalId: '={{ $json.pr }}', externalType: 'pullrequest', provider: 'bitbucket', status: 'deleted', notFound: 'passThrough' },
+			{ operation: 'setStatus', matchBy: 'external', externalId: '={{ $json.pr }}', externalType: 'pullrequest', provider: 'bitbucket', status: 'deleted', notFound: 'passThrough' },
 			[{ json: { pr: 101 } }, { json: { pr: 103 } }, { json: { pr: 555 } }],
 		);
 		expect(setStatus.items.map((i) => [i.json.ExternalId ?? i.json.pr, i.json.SyncStatus ?? null, i.json.Guid])).toEqual([
@@ -250,16 +250,16 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 			[555, null, null],
 		]);
 
-		const byGuid = await run(creds, { operation: 'set_status', matchBy: 'guid', guid: String(linked.items[0].json.Guid), status: 'error' });
+		const byGuid = await run(creds, { operation: 'setStatus', matchBy: 'guid', guid: String(linked.items[0].json.Guid), status: 'error' });
 		expect(byGuid.items[0].json).toMatchObject({ SourceKey: 'rec-0', SyncStatus: 'error' });
 
-		const deleted = await run(creds, { operation: 'get_many', returnAll: true, filters: { status: 'deleted', provider: 'bitbucket' } });
+		const deleted = await run(creds, { operation: 'getMany', returnAll: true, filters: { status: 'deleted', provider: 'bitbucket' } });
 		expect(deleted.items.map((i) => i.json.SourceKey).sort()).toEqual(['rec-1', 'rec-3']);
-		const limited = await run(creds, { operation: 'get_many', returnAll: false, limit: 2, filters: {} });
+		const limited = await run(creds, { operation: 'getMany', returnAll: false, limit: 2, filters: {} });
 		expect(limited.items).toHaveLength(2);
-		const future = await run(creds, { operation: 'get_many', returnAll: true, filters: { syncedAfter: '2999-01-01T00:00:00' } });
+		const future = await run(creds, { operation: 'getMany', returnAll: true, filters: { syncedAfter: '2999-01-01T00:00:00' } });
 		expect(future.items).toHaveLength(0);
-		const past = await run(creds, { operation: 'get_many', returnAll: true, filters: { syncedBefore: '2999-01-01T00:00:00', externalType: 'pullrequest', sourceTable: 'def_project' } });
+		const past = await run(creds, { operation: 'getMany', returnAll: true, filters: { syncedBefore: '2999-01-01T00:00:00', externalType: 'pullrequest', sourceTable: 'def_project' } });
 		expect(past.items).toHaveLength(5);
 		expect(paired(past.items).every((p) => JSON.stringify(p) === JSON.stringify({ item: 0 }))).toBe(true);
 
@@ -281,7 +281,7 @@ describe.each(ENGINES)('Axion Sync node on %s', (engine: SyncEngine) => {
 		const linked = await run(creds, linkParams({ sourceTable: `x"; DROP TABLE y; --` }), items);
 		expect(linked.items[0].json).toMatchObject({ SourceKey: INJECTION, ExternalId: `${INJECTION}"\\`, SourceTable: `x"; DROP TABLE y; --` });
 		const found = await run(creds, {
-			operation: 'get_local_key',
+			operation: 'getLocalKey',
 			externalId: `${INJECTION}"\\`,
 			externalType: 'pullrequest',
 			provider: 'bitbucket',

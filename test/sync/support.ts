@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 import { closeAllSyncStores, type SyncEngine, type SyncStoreConfig } from '../../nodes/shared/sync';
-import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { startPostgres, type PostgresServer } from '../../dev/postgres';
 
 export const ENGINES: SyncEngine[] = ['sqlite', 'postgres'];
 

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { run } from '../../nodes/shared/cli/main';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { run } from '../../lib/cli/main';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -85,7 +85,7 @@ it('exits 2 on usage errors and 1 on Bitbucket errors', async () => {
 	expect(denied.err).not.toContain('wrong-token-zq81');
 });
 
-const bin = join(__dirname, '..', '..', 'dist', 'nodes', 'shared', 'cli', 'main.js');
+const bin = join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
 it('runs as the installed bin (built by npm run build)', async () => {
 	expect(existsSync(bin)).toBe(true);
 	const { stdout } = await promisify(execFile)(process.execPath, [bin, 'list-branches', '--json'], { env: { ...process.env, ...env() } });

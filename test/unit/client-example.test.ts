@@ -1,10 +1,10 @@
-/** The README's programmatic example, run against the sandbox and a real SQLite file. */
+/** The programmatic example of docs/cli-and-client.md, run against the sandbox and a real SQLite file. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { BitbucketClient, sync } from '../../nodes/shared';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { BitbucketClient, sync } from '../../lib';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 let sandbox: Sandbox;
 const dir = mkdtempSync(join(tmpdir(), 'axion-example-'));

@@ -7,7 +7,7 @@ import { authFromCredentialFields, authorizationHeader } from '../../nodes/share
 import { BitbucketApiError } from '../../nodes/shared/bitbucket/errors';
 import { REPO, testClient } from '../helpers/bitbucket';
 import { testBitbucketCredential } from '../helpers/credential-test';
-import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../sandbox/server';
+import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

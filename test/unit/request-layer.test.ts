@@ -13,7 +13,7 @@ import {
 } from '../../nodes/shared/bitbucket/errors';
 import type { PullRequestState } from '../../nodes/shared/bitbucket/types';
 import { REPO, apiTokenAuth, testClient } from '../helpers/bitbucket';
-import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../sandbox/server';
+import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 const ALL_STATES: PullRequestState[] = ['OPEN', 'MERGED', 'DECLINED', 'SUPERSEDED'];
 const PR_PATH = /\/pullrequests$/;
@@ -313,11 +313,11 @@ describe('paths and identifiers', () => {
 	it.each([
 		['an empty workspace', () => testClient(sandbox).client.getRepo({ workspace: ' ', repo: 'axion' }), 'workspace'],
 		['a slug with a slash', () => testClient(sandbox).client.getRepo({ workspace: 'a/b', repo: 'axion' }), 'workspace'],
-		['a non-numeric pull request id', () => testClient(sandbox).client.getPullRequest(REPO, 'abc'), 'pullRequestId'],
-		['a branch name with a space', () => testClient(sandbox).client.getBranch(REPO, 'my branch'), 'branch'],
-		['a malformed commit hash', () => testClient(sandbox).client.getCommit(REPO, 'xyz'), 'commit'],
+		['a non-numeric pull request id', () => testClient(sandbox).client.getPullRequest(REPO, 'abc'), 'id'],
+		['a branch name with a space', () => testClient(sandbox).client.getBranch(REPO, 'my branch'), 'name'],
+		['a malformed commit hash', () => testClient(sandbox).client.getCommit(REPO, 'xyz'), 'hash'],
 		['a pipeline uuid that is not one', () => testClient(sandbox).client.getPipeline(REPO, '12'), 'pipelineUuid'],
-	])('rejects %s before any request', async (_what, call, field) => {
+	])('rejects %s before any request, naming the argument', async (_what, call, field) => {
 		const error = await call().catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(BitbucketInputError);
 		expect((error as BitbucketInputError).field).toBe(field);

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 
-import { BitbucketClient } from '../../nodes/shared/bitbucket/client';
+import { BitbucketClient } from '../../lib';
 import {
 	BitbucketApiError,
 	BitbucketInputError,
@@ -19,7 +19,7 @@ import {
 import type { PipelineVariable } from '../../nodes/shared/bitbucket/types';
 import { secretForms } from '../../nodes/shared/redact';
 import { REPO, testClient } from '../helpers/bitbucket';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/server';
 
 let sandbox: Sandbox;
 
@@ -67,16 +67,16 @@ describe('dot segments as identifiers', () => {
 	const client = () => testClient(sandbox).client;
 
 	it.each([
-		['getBranch "."', () => client().getBranch(REPO, '.'), 'branch'],
-		['getBranch ".."', () => client().getBranch(REPO, '..'), 'branch'],
-		['getBranch "feat/./x"', () => client().getBranch(REPO, 'feat/./x'), 'branch'],
-		['deleteBranch "."', () => client().deleteBranch(REPO, '.'), 'branch'],
-		['deleteTag "."', () => client().deleteTag(REPO, '.'), 'tag'],
-		['deleteTag ".."', () => client().deleteTag(REPO, '..'), 'tag'],
+		['getBranch "."', () => client().getBranch(REPO, '.'), 'name'],
+		['getBranch ".."', () => client().getBranch(REPO, '..'), 'name'],
+		['getBranch "feat/./x"', () => client().getBranch(REPO, 'feat/./x'), 'name'],
+		['deleteBranch "."', () => client().deleteBranch(REPO, '.'), 'name'],
+		['deleteTag "."', () => client().deleteTag(REPO, '.'), 'name'],
+		['deleteTag ".."', () => client().deleteTag(REPO, '..'), 'name'],
 		['listCommits with revision "."', () => client().listCommits(REPO, { revision: '.' }), 'revision'],
 		['listCommits with revision ".."', () => client().listCommits(REPO, { revision: '..' }), 'revision'],
 		['createBranch named "."', () => client().createBranch(REPO, '.', { branch: 'develop' }), 'name'],
-		['createBranch from ".."', () => client().createBranch(REPO, 'feat/x', { branch: '..' }), 'fromBranch'],
+		['createBranch from ".."', () => client().createBranch(REPO, 'feat/x', { branch: '..' }), 'from.branch'],
 	])('%s is refused, naming the argument, before any request', async (_what, call, field) => {
 		const error = await inputError(call(), field);
 		expect(error.message).toMatch(/not a valid Git ref name/);
@@ -305,7 +305,7 @@ describe('a 202 merge that stays pending', () => {
 	it('waits the whole Wait Timeout, polls once more at the deadline, and says how long it waited', async () => {
 		sandbox.state.mergePendingPolls = 1_000;
 		const clock = fakeClock();
-		const { client } = testClient(sandbox, { client: { mergePollIntervalMs: 300, sleep: clock.sleep, now: clock.now } });
+		const { client } = testClient(sandbox, { sleep: clock.sleep, now: clock.now, client: { mergePollIntervalMs: 300 } });
 		const prs = await client.listPullRequests(REPO, { states: ['OPEN'] });
 		const asyncPr = prs.find((p) => p.id % 5 === 0)!;
 		sandbox.clearRequests();
@@ -319,7 +319,7 @@ describe('a 202 merge that stays pending', () => {
 	it('a task that completes on the poll at the deadline is a success, not a timeout', async () => {
 		sandbox.state.mergePendingPolls = 3;
 		const clock = fakeClock();
-		const { client } = testClient(sandbox, { client: { mergePollIntervalMs: 300, sleep: clock.sleep, now: clock.now } });
+		const { client } = testClient(sandbox, { sleep: clock.sleep, now: clock.now, client: { mergePollIntervalMs: 300 } });
 		const prs = await client.listPullRequests(REPO, { states: ['OPEN'] });
 		const asyncPr = prs.find((p) => p.id % 5 === 0)!;
 		const merged = await client.mergePullRequest(REPO, asyncPr.id, {}, { timeoutMs: 700 });
@@ -331,7 +331,7 @@ describe('the same class of mistake elsewhere: values of the wrong type', () => 
 	it.each([
 		['a query parameter that is an object', (c: BitbucketClient) => c.call('GET', '/repositories/technocore_axion', { query: { q: { name: 'x' } } as never }), 'query', /Query parameter "q" must be text, a number, true\/false or a list of those, not an object/],
 		['a pull request title that is a number', (c: BitbucketClient) => c.createPullRequest(REPO, { title: 42 as never, sourceBranch: 'feat/user-export' }), 'title', /Title must be text, not a number/],
-		['a comment that is an object', (c: BitbucketClient) => c.addPullRequestComment(REPO, 1, { raw: 'x' } as never), 'comment', /Comment text must be text, not an object/],
+		['a comment that is an object', (c: BitbucketClient) => c.addPullRequestComment(REPO, 1, { raw: 'x' } as never), 'text', /Comment text must be text, not an object/],
 		['webhook events given as one string', (c: BitbucketClient) => c.createWebhook({ workspace: REPO.workspace, repo: REPO.repo }, { url: 'https://hooks.example/x', events: 'repo:push' as never }), 'events', /Choose at least one event/],
 		['a webhook event that is not an event key', (c: BitbucketClient) => c.createWebhook({ workspace: REPO.workspace, repo: REPO.repo }, { url: 'https://hooks.example/x', events: ['push'] }), 'events', /"push" is not a Bitbucket event key/],
 	])('%s is a typed error naming the argument, with no request', async (_what, call, field, message) => {
@@ -342,7 +342,7 @@ describe('the same class of mistake elsewhere: values of the wrong type', () => 
 });
 
 describe('the script client as a whole', () => {
-	it('BitbucketClient.withAuth refuses a cross-origin redirect the same way', async () => {
+	it('BitbucketClient.withAuth (the package entry) refuses a cross-origin redirect the same way', async () => {
 		const client = BitbucketClient.withAuth({ type: 'apiToken', email: 'dev@axion.test', apiToken: 'ATATT3xFfGF0sandboxDevFullScope5f1c2a9e' }, { baseUrl: sandbox.baseUrl });
 		sandbox.inject({ status: 302, location: `${foreignOrigin}/2.0/user` });
 		await expect(client.getCurrentUser()).rejects.toThrow(BitbucketLinkError);

@@ -1,6 +1,6 @@
 /** Fault injection, latency and reset of the Bitbucket sandbox, over real HTTP. */
-import { startSandbox, type Sandbox } from '../sandbox/server';
-import { authorizationFor, sandboxClient } from '../sandbox/testing';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { authorizationFor, sandboxClient } from '../../dev/sandbox/testing';
 
 const REPO = '/repositories/technocore_axion/axion';
 

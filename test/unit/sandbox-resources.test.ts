@@ -1,6 +1,6 @@
 /** The Bitbucket sandbox's resources over real HTTP: pull requests, refs, pipelines, commits, issues, hooks, repositories. */
-import { startSandbox, type Sandbox } from '../sandbox/server';
-import { sandboxClient, type JsonObject, type SandboxReply } from '../sandbox/testing';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { sandboxClient, type JsonObject, type SandboxReply } from '../../dev/sandbox/testing';
 
 const REPO = '/repositories/technocore_axion/axion';
 

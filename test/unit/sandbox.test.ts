@@ -2,8 +2,8 @@
  * The Bitbucket sandbox itself, over real HTTP: auth, envelopes, cursors, page-size limits, partial responses,
  * BBQL, raw-path decoding, the request log and the control endpoints.
  */
-import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../sandbox/server';
-import { sandboxClient, type JsonObject, type SandboxReply } from '../sandbox/testing';
+import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { sandboxClient, type JsonObject, type SandboxReply } from '../../dev/sandbox/testing';
 
 type Json = JsonObject;
 type Reply = SandboxReply;

@@ -4,35 +4,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { SourceRef } from '../../shared/sync';
-import {
-	assemble,
-	collect,
-	describeRef,
-	externalTypeField,
-	linkJson,
-	notFoundField,
-	notFoundItems,
-	providerField,
-	readNotFound,
-	readText,
-	runBatch,
-	sourceKeyField,
-	sourceTableField,
-	type NotFoundMode,
-	type OperationContext,
-} from './common';
+import { describeRef, readNotFound, readText } from '../helpers/read';
+import { assemble, collect, linkJson, notFoundItems, runBatch } from '../helpers/batch';
+import { type NotFoundMode, externalTypeField, notFoundField, providerField, sourceKeyField, sourceTableField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'get_external_id';
 
 export const description: INodeProperties[] = [
-	sourceTableField(OPERATION),
-	sourceKeyField(OPERATION),
-	externalTypeField(OPERATION, {
+	sourceTableField(),
+	sourceKeyField(),
+	externalTypeField({
 		required: false,
 		description: 'Kind of external object (pullrequest, branch, …). Empty: every link of the record, one item each.',
 	}),
-	providerField(OPERATION),
-	notFoundField(OPERATION, 'ExternalId'),
+	providerField(),
+	notFoundField('ExternalId'),
 ];
 
 export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {

@@ -5,35 +5,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ExternalRef } from '../../shared/sync';
-import {
-	assemble,
-	collect,
-	describeRef,
-	externalIdField,
-	externalTypeField,
-	linkJson,
-	notFoundField,
-	notFoundItems,
-	providerField,
-	readNotFound,
-	readText,
-	runBatch,
-	sourceTableField,
-	type NotFoundMode,
-	type OperationContext,
-} from './common';
+import { describeRef, readNotFound, readText } from '../helpers/read';
+import { assemble, collect, linkJson, notFoundItems, runBatch } from '../helpers/batch';
+import { type NotFoundMode, externalIdField, externalTypeField, notFoundField, providerField, sourceTableField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'get_local_key';
 
 export const description: INodeProperties[] = [
-	externalIdField(OPERATION),
-	externalTypeField(OPERATION),
-	providerField(OPERATION),
-	sourceTableField(OPERATION, {
+	externalIdField(),
+	externalTypeField(),
+	providerField(),
+	sourceTableField({
 		required: false,
 		description: 'Only links of this Axion table. Empty: any table (one item per linked record, newest first).',
 	}),
-	notFoundField(OPERATION, 'SourceKey'),
+	notFoundField('SourceKey'),
 ];
 
 export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {

@@ -12,9 +12,9 @@ import {
 
 import { operationError } from '../../common/errors';
 import { isSyncStatus, type ListFilter, type SyncLink } from '../../shared/sync';
-import { assemble, collect, linkJson, runBatch, showFor, type OperationContext } from './common';
+import { assemble, collect, linkJson, runBatch } from '../helpers/batch';
+import type { OperationContext } from './types';
 
-const OPERATION = 'get_many';
 
 export const description: INodeProperties[] = [
 	{
@@ -23,7 +23,6 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor(OPERATION),
 	},
 	{
 		displayName: 'Limit',
@@ -32,7 +31,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: showFor(OPERATION, { returnAll: [false] }),
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Filters',
@@ -40,10 +39,9 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add filter',
 		default: {},
-		displayOptions: showFor(OPERATION),
 		options: [
-			{ displayName: 'External Type', name: 'externalType', type: 'string', default: '', placeholder: 'pullrequest' },
-			{ displayName: 'Provider', name: 'provider', type: 'string', default: '', placeholder: 'bitbucket' },
+			{ displayName: 'External Type', name: 'externalType', type: 'string', default: '', placeholder: 'e.g. pullrequest' },
+			{ displayName: 'Provider', name: 'provider', type: 'string', default: '', placeholder: 'e.g. bitbucket' },
 			{ displayName: 'Source Table', name: 'sourceTable', type: 'string', default: '' },
 			{
 				displayName: 'Status',

@@ -7,32 +7,20 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { LinkInput, LinkOutcome } from '../../shared/sync';
 import { toNodeError } from '../transport';
-import {
-	assemble,
-	collect,
-	externalIdField,
-	externalTypeField,
-	linkJson,
-	providerField,
-	readStatus,
-	readText,
-	runBatch,
-	sourceKeyField,
-	sourceTableField,
-	statusField,
-	errorItem,
-	type OperationContext,
-} from './common';
+import { errorItem } from '../../common/errors';
+import { readStatus, readText } from '../helpers/read';
+import { assemble, collect, linkJson, runBatch } from '../helpers/batch';
+import { externalIdField, externalTypeField, providerField, sourceKeyField, sourceTableField, statusField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'link_record';
 
 export const description: INodeProperties[] = [
-	sourceTableField(OPERATION),
-	sourceKeyField(OPERATION),
-	externalIdField(OPERATION),
-	externalTypeField(OPERATION),
-	providerField(OPERATION),
-	statusField(OPERATION, 'synced'),
+	sourceTableField(),
+	sourceKeyField(),
+	externalIdField(),
+	externalTypeField(),
+	providerField(),
+	statusField('synced'),
 ];
 
 export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {

@@ -16,22 +16,11 @@ import {
 
 import { operationError } from '../../common/errors';
 import type { LinkRef } from '../../shared/sync';
-import {
-	assemble,
-	collect,
-	externalIdField,
-	externalTypeField,
-	linkJson,
-	providerField,
-	readText,
-	runBatch,
-	showFor,
-	sourceKeyField,
-	sourceTableField,
-	type OperationContext,
-} from './common';
+import { readText } from '../helpers/read';
+import { assemble, collect, linkJson, runBatch } from '../helpers/batch';
+import { externalIdField, externalTypeField, providerField, sourceKeyField, sourceTableField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'look_up_many';
 const byExternal = { lookUpBy: ['external'] };
 const bySource = { lookUpBy: ['source'] };
 
@@ -45,18 +34,17 @@ export const description: INodeProperties[] = [
 			{ name: 'Local Record', value: 'source', description: 'Items are Axion records' },
 		],
 		default: 'external',
-		displayOptions: showFor(OPERATION),
 	},
-	externalIdField(OPERATION, byExternal, '={{ $json.id }}'),
-	sourceTableField(OPERATION, {
+	externalIdField(byExternal, '={{ $json.id }}'),
+	sourceTableField({
 		required: false,
 		extra: byExternal,
 		description: 'Only links of this Axion table. Empty: any table.',
 	}),
-	sourceTableField(OPERATION, { extra: bySource }),
-	sourceKeyField(OPERATION, bySource),
-	externalTypeField(OPERATION),
-	providerField(OPERATION),
+	sourceTableField({ extra: bySource }),
+	sourceKeyField(bySource),
+	externalTypeField(),
+	providerField(),
 	{
 		displayName: 'Output',
 		name: 'output',
@@ -67,7 +55,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Only Known Items', value: 'known', description: 'Items with a link' },
 		],
 		default: 'all',
-		displayOptions: showFor(OPERATION),
 	},
 	{
 		displayName: 'Options',
@@ -75,7 +62,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: showFor(OPERATION),
 		options: [
 			{
 				displayName: 'Put Link In Field',

@@ -4,37 +4,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { StatusChange } from '../../shared/sync';
-import {
-	assemble,
-	collect,
-	describeRef,
-	linkJson,
-	matchFields,
-	notFoundField,
-	notFoundItems,
-	readNotFound,
-	readRef,
-	readStatus,
-	runBatch,
-	showFor,
-	statusField,
-	type NotFoundMode,
-	type OperationContext,
-} from './common';
+import { describeRef, readNotFound, readRef, readStatus } from '../helpers/read';
+import { assemble, collect, linkJson, notFoundItems, runBatch } from '../helpers/batch';
+import { type NotFoundMode, matchFields, notFoundField, statusField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'set_status';
 
 export const description: INodeProperties[] = [
-	...matchFields(OPERATION),
-	statusField(OPERATION, 'synced'),
-	notFoundField(OPERATION, 'Guid'),
+	...matchFields(),
+	statusField('synced'),
+	notFoundField('Guid'),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: showFor(OPERATION),
 		options: [
 			{
 				displayName: 'Update Synced At',

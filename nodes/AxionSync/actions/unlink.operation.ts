@@ -4,24 +4,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { LinkRef } from '../../shared/sync';
-import {
-	assemble,
-	collect,
-	describeRef,
-	linkJson,
-	matchFields,
-	notFoundField,
-	notFoundItems,
-	readNotFound,
-	readRef,
-	runBatch,
-	type NotFoundMode,
-	type OperationContext,
-} from './common';
+import { describeRef, readNotFound, readRef } from '../helpers/read';
+import { assemble, collect, linkJson, notFoundItems, runBatch } from '../helpers/batch';
+import { type NotFoundMode, matchFields, notFoundField } from '../descriptions/fields';
+import type { OperationContext } from './types';
 
-const OPERATION = 'unlink';
 
-export const description: INodeProperties[] = [...matchFields(OPERATION), notFoundField(OPERATION, 'Guid')];
+export const description: INodeProperties[] = [...matchFields(), notFoundField('Guid')];
 
 export async function execute(this: IExecuteFunctions, context: OperationContext): Promise<INodeExecutionData[]> {
 	const collected = collect(this, context, (i): { ref: LinkRef; notFound: NotFoundMode } => ({

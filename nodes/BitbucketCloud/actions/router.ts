@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { BitbucketInputError } from '../../shared/bitbucket/errors';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
-import { bitbucketErrorItem, toNodeError } from '../helpers/errors';
+import { bitbucketErrorItem, toNodeError, type ErrorScope } from '../helpers/errors';
 import { connect, type ConnectedClient } from '../transport';
 import { resources } from './resources';
 import type { Operation } from './types';
@@ -51,6 +51,12 @@ async function setUp(this: IExecuteFunctions): Promise<{ operation: Operation; c
 	return { operation, connected };
 }
 
+/** How an operation's errors name its fields. */
+function scopeOf(this: IExecuteFunctions, operation: Operation, itemIndex: number): ErrorScope {
+	const fields = typeof operation.fields === 'function' ? operation.fields.call(this, itemIndex) : operation.fields;
+	return { properties: operation.description, fields };
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 
@@ -70,9 +76,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const rows = result === undefined ? [{ success: true }] : Array.isArray(result) ? result : [result];
 			for (const json of rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const scope = scopeOf.call(this, setup.operation, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, scope);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push(bitbucketErrorItem(error, nodeError, itemIndex));
+			output.push(bitbucketErrorItem(error, nodeError, itemIndex, scope));
 		}
 	}
 	return [output];

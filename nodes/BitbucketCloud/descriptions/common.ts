@@ -31,3 +31,26 @@ export function simplifyField(what: string): INodeProperties {
 		description: `Whether to return a curated set of ${what} fields (Bitbucket sends only those) instead of the full objects`,
 	};
 }
+
+/** Name Contains / Sort, for branch and tag lists. */
+export const refFilters = (what: string): INodeProperties => ({
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add Filter',
+	default: {},
+	options: [
+		{ displayName: 'Name Contains', name: 'name', type: 'string', default: '', description: `Only ${what} whose name contains this text` },
+		{
+			displayName: 'Sort',
+			name: 'sort',
+			type: 'options',
+			options: [
+				{ name: 'Name', value: 'name' },
+				{ name: 'Name (Descending)', value: '-name' },
+				{ name: 'Last Commit (Newest First)', value: '-target.date' },
+			],
+			default: 'name',
+		},
+	],
+});

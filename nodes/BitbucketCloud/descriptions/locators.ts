@@ -1,5 +1,6 @@
 /**
- * Resource locators (list / URL / ID) for workspace, repository, branch and pull request, shared by the operations.
+ * Resource locators (From List / By URL / By Slug, Name or ID) for workspace, repository, branch and pull request,
+ * shared by the operations. helpers/locators.ts reads them, for the operations and the searchable lists alike.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -17,7 +18,7 @@ export const workspaceLocator: INodeProperties = {
 	name: 'workspace',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
-	description: "Leave empty to use the credential's default workspace",
+	hint: "Empty: the credential's default workspace",
 	modes: [
 		{
 			displayName: 'From List',
@@ -30,7 +31,7 @@ export const workspaceLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://bitbucket.org/technocore_axion',
+			placeholder: 'e.g. https://bitbucket.org/my-team',
 			validation: [
 				{
 					type: 'regex',
@@ -39,10 +40,10 @@ export const workspaceLocator: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'ID',
-			name: 'id',
+			displayName: 'By Slug',
+			name: 'slug',
 			type: 'string',
-			placeholder: 'technocore_axion',
+			placeholder: 'e.g. my-team',
 			validation: [
 				{
 					type: 'regex',
@@ -58,7 +59,7 @@ export const repositoryLocator: INodeProperties = {
 	name: 'repository',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
-	description: "Leave empty to use the credential's default repository",
+	hint: "Empty: the credential's default repository",
 	modes: [
 		{
 			displayName: 'From List',
@@ -71,7 +72,7 @@ export const repositoryLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://bitbucket.org/technocore_axion/axion',
+			placeholder: 'e.g. https://bitbucket.org/my-team/my-repo',
 			validation: [
 				{
 					type: 'regex',
@@ -80,10 +81,10 @@ export const repositoryLocator: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'Slug',
-			name: 'id',
+			displayName: 'By Slug',
+			name: 'slug',
 			type: 'string',
-			placeholder: 'axion',
+			placeholder: 'e.g. my-repo',
 			validation: [
 				{
 					type: 'regex',
@@ -113,16 +114,16 @@ export function branchLocator(name = 'branch', displayName = 'Branch', required 
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: 'https://bitbucket.org/technocore_axion/axion/branch/feat/user-export',
+				placeholder: 'e.g. https://bitbucket.org/my-team/my-repo/branch/feature/login',
 				validation: [
 					{ type: 'regex', properties: { regex: BITBUCKET_URL.branch, errorMessage: 'Not a Bitbucket branch URL' } },
 				],
 			},
 			{
-				displayName: 'Name',
-				name: 'id',
+				displayName: 'By Name',
+				name: 'name',
 				type: 'string',
-				placeholder: 'feat/user-export',
+				placeholder: 'e.g. feature/login',
 			},
 		],
 	};
@@ -146,7 +147,7 @@ export const pullRequestLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://bitbucket.org/technocore_axion/axion/pull-requests/42',
+			placeholder: 'e.g. https://bitbucket.org/my-team/my-repo/pull-requests/42',
 			validation: [
 				{
 					type: 'regex',
@@ -155,10 +156,10 @@ export const pullRequestLocator: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'ID',
+			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: '42',
+			placeholder: 'e.g. 42',
 			validation: [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'Must be a number' } }],
 		},
 	],

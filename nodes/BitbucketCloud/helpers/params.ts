@@ -1,100 +1,39 @@
 /**
- * Reading parameters at an item index: resource locators (list / URL / ID) into validated identifiers,
- * Return All / Limit into a limit. Invalid input throws BitbucketInputError naming the field, before any request.
+ * Reading parameters at an item index: resource locators (through helpers/locators.ts), Return All / Limit,
+ * text, collections and JSON. Invalid input throws BitbucketInputError naming the field, before any request.
  */
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { BitbucketInputError } from '../../shared/bitbucket/errors';
-import { positiveId, refName, repoSlug, workspaceId, type RepoRef } from '../../shared/bitbucket/paths';
-import { BITBUCKET_URL } from '../descriptions/locators';
+import type { RepoRef } from '../../shared/bitbucket/paths';
+import { branchFrom, locatorOf, pullRequestFrom, repoFrom, workspaceFrom, type Defaults } from './locators';
 
-export interface Defaults {
-	workspace: string;
-	repository: string;
-}
+export type { Defaults } from './locators';
 
-function locator(context: IExecuteFunctions, name: string, itemIndex: number): { mode: string; value: string } {
-	const raw = context.getNodeParameter(name, itemIndex, '') as INodeParameterResourceLocator | string | number;
-	if (raw && typeof raw === 'object') {
-		return { mode: String(raw.mode ?? 'id'), value: String(raw.value ?? '').trim() };
-	}
-	return { mode: 'id', value: String(raw ?? '').trim() };
-}
-
-function match(pattern: string, value: string, field: string, what: string): RegExpExecArray {
-	const m = new RegExp(pattern).exec(value);
-	if (!m) throw new BitbucketInputError(`"${value}" is not a Bitbucket ${what} URL`, field);
-	return m;
+function locator(context: IExecuteFunctions, name: string, itemIndex: number) {
+	return locatorOf(context.getNodeParameter(name, itemIndex, ''));
 }
 
 export function readWorkspace(context: IExecuteFunctions, itemIndex: number, defaults: Defaults): string {
-	const { mode, value } = locator(context, 'workspace', itemIndex);
-	if (!value) {
-		if (defaults.workspace) return workspaceId(defaults.workspace, 'workspace');
-		throw new BitbucketInputError(
-			'Workspace is empty: choose one, or set a default workspace in the credential',
-			'workspace',
-		);
-	}
-	if (mode === 'url') return workspaceId(match(BITBUCKET_URL.workspace, value, 'workspace', 'workspace')[1], 'workspace');
-	return workspaceId(value, 'workspace');
+	return workspaceFrom(locator(context, 'workspace', itemIndex), defaults);
 }
 
-/** Workspace + repository. A repository given by URL carries its workspace. */
 export function readRepo(context: IExecuteFunctions, itemIndex: number, defaults: Defaults): RepoRef {
-	const { mode, value } = locator(context, 'repository', itemIndex);
-	if (mode === 'url' && value) {
-		const m = match(BITBUCKET_URL.repository, value, 'repository', 'repository');
-		const workspaceField = locator(context, 'workspace', itemIndex);
-		const fromUrl = workspaceId(m[1], 'repository');
-		if (workspaceField.value && workspaceField.mode !== 'url' && workspaceField.value !== fromUrl) {
-			throw new BitbucketInputError(
-				`The repository URL is in workspace "${fromUrl}" but Workspace is "${workspaceField.value}"`,
-				'repository',
-			);
-		}
-		return { workspace: fromUrl, repo: repoSlug(m[2], 'repository') };
-	}
-	const workspace = readWorkspace(context, itemIndex, defaults);
-	if (!value) {
-		if (defaults.repository) return { workspace, repo: repoSlug(defaults.repository, 'repository') };
-		throw new BitbucketInputError(
-			'Repository is empty: choose one, or set a default repository in the credential',
-			'repository',
-		);
-	}
-	return { workspace, repo: repoSlug(value, 'repository') };
+	return repoFrom(locator(context, 'workspace', itemIndex), locator(context, 'repository', itemIndex), defaults);
 }
 
-/** A pull request id; by URL it must point into the selected repository. */
 export function readPullRequestId(context: IExecuteFunctions, itemIndex: number, ref: RepoRef): number {
-	const { mode, value } = locator(context, 'pullRequest', itemIndex);
-	if (mode === 'url') {
-		const m = match(BITBUCKET_URL.pullRequest, value, 'pullRequest', 'pull request');
-		if (m[1] !== ref.workspace || m[2] !== ref.repo) {
-			throw new BitbucketInputError(
-				`The pull request URL points to ${m[1]}/${m[2]}, not to the selected repository ${ref.workspace}/${ref.repo}`,
-				'pullRequest',
-			);
-		}
-		return positiveId(m[3], 'pullRequest', 'Pull request ID');
-	}
-	return positiveId(value.replace(/^#/, ''), 'pullRequest', 'Pull request ID');
+	return pullRequestFrom(locator(context, 'pullRequest', itemIndex), ref);
 }
 
 export function readBranch(context: IExecuteFunctions, itemIndex: number, name = 'branch', label = 'Branch'): string {
-	const { mode, value } = locator(context, name, itemIndex);
-	if (mode === 'url') {
-		const m = match(BITBUCKET_URL.branch, value, name, 'branch');
-		return refName(decodeURIComponent(m[3]), name, label);
-	}
-	return refName(value, name, label);
+	return branchFrom(locator(context, name, itemIndex), name, label);
 }
 
 /** Optional branch locator: undefined when empty. */
 export function readOptionalBranch(context: IExecuteFunctions, itemIndex: number, name: string, label: string): string | undefined {
-	const { value } = locator(context, name, itemIndex);
-	return value ? readBranch(context, itemIndex, name, label) : undefined;
+	const value = locator(context, name, itemIndex);
+	return value.value ? branchFrom(value, name, label) : undefined;
 }
 
 /** Return All / Limit → the limit for the request layer (undefined = all). */
@@ -121,10 +60,20 @@ export function readJson(context: IExecuteFunctions, name: string, itemIndex: nu
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	if (value === '' || value === undefined || value === null) return undefined;
 	if (typeof value !== 'string') return value;
+	const parsed = parseJson(value);
+	if ('problem' in parsed) throw new BitbucketInputError(`${label} is not valid JSON: ${parsed.problem}`, name);
+	return parsed.value;
+}
+
+function parseJson(text: string): { value: unknown } | { problem: string } {
 	try {
-		return JSON.parse(value) as unknown;
+		return { value: JSON.parse(text) as unknown };
 	} catch (error) {
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the router maps it to NodeOperationError
-		throw new BitbucketInputError(`${label} is not valid JSON: ${(error as Error).message}`, name);
+		return { problem: error instanceof Error ? error.message : String(error) };
 	}
+}
+
+/** Simplify: whether to ask Bitbucket for the curated fields only. */
+export function readSimplify(context: IExecuteFunctions, itemIndex: number): boolean {
+	return context.getNodeParameter('simplify', itemIndex, true) as boolean;
 }

@@ -1,85 +1,67 @@
 /**
- * Searchable, paginated lists behind the resource locators. Each page is one Bitbucket page; n8n passes the
- * `next` link back as the pagination token.
+ * Searchable, paginated lists behind the resource locators ("From List"). Each page is one Bitbucket page,
+ * fetched through the client; n8n passes the `next` link back as the pagination token. The workspace and
+ * repository the lists use are read by helpers/locators.ts, the same reader the operations use.
  */
-import type {
-	ILoadOptionsFunctions,
-	INodeListSearchItems,
-	INodeListSearchResult,
-	INodeParameterResourceLocator,
-} from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { PAGE_SIZE } from '../../shared/bitbucket/client';
 import { BitbucketApiError } from '../../shared/bitbucket/errors';
-import { path, refName, repoPath, repoSlug, workspaceId } from '../../shared/bitbucket/paths';
-import type { PullRequest, Ref, Repository, WorkspaceAccess } from '../../shared/bitbucket/types';
-import { bbqlString } from '../actions/repository/getMany.operation';
-import { BITBUCKET_URL } from '../descriptions/locators';
+import type { RepoRef } from '../../shared/bitbucket/paths';
+import { contains } from '../helpers/bbql';
 import { toNodeError } from '../helpers/errors';
-import { connect } from '../transport';
+import { locatorOf, repoFrom, workspaceFrom, type Defaults } from '../helpers/locators';
+import { connect, type ConnectedClient } from '../transport';
 
+/** Entries per page of a list: enough to scroll, small enough to answer fast. */
 const LIST_PAGE = 50;
 
-function currentLocator(context: ILoadOptionsFunctions, name: string): string {
-	const raw = context.getCurrentNodeParameter(name) as INodeParameterResourceLocator | string | undefined;
-	const value = raw && typeof raw === 'object' ? String(raw.value ?? '') : String(raw ?? '');
-	const mode = raw && typeof raw === 'object' ? raw.mode : 'id';
-	if (mode === 'url') {
-		const pattern = name === 'workspace' ? BITBUCKET_URL.workspace : BITBUCKET_URL.repository;
-		const m = new RegExp(pattern).exec(value);
-		return m ? (name === 'workspace' ? m[1] : `${m[1]}/${m[2]}`) : '';
-	}
-	return value.trim();
+function current(context: ILoadOptionsFunctions, name: string) {
+	return locatorOf(context.getCurrentNodeParameter(name));
 }
 
-async function repoContext(context: ILoadOptionsFunctions) {
-	const connected = await connect(context);
-	const repoValue = currentLocator(context, 'repository') || connected.defaults.repository;
-	let workspace = currentLocator(context, 'workspace') || connected.defaults.workspace;
-	let repo = repoValue;
-	if (repoValue.includes('/')) [workspace, repo] = repoValue.split('/');
-	return { ...connected, ref: { workspace: workspaceId(workspace), repo: repoSlug(repo) } };
+function workspaceOf(context: ILoadOptionsFunctions, defaults: Defaults): string {
+	return workspaceFrom(current(context, 'workspace'), defaults);
 }
 
-async function searchWorkspacesPage(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { client, defaults } = await connect(this);
-	const q = filter ? `workspace.slug ~ ${bbqlString(filter)} OR workspace.name ~ ${bbqlString(filter)}` : undefined;
-	try {
-		const page = await client.http.page<WorkspaceAccess>('/user/workspaces', { pagelen: PAGE_SIZE.default, q }, paginationToken);
-		return {
-			results: page.values.map((w) => ({
-				name: w.workspace.name ?? w.workspace.slug,
-				value: w.workspace.slug,
-				url: `https://bitbucket.org/${w.workspace.slug}`,
-			})),
-			paginationToken: page.next,
-		};
-	} catch (error) {
-		// Access tokens cannot list the user's workspaces: offer the credential's own workspace.
-		if (error instanceof BitbucketApiError && (error.status === 401 || error.status === 403) && defaults.workspace) {
-			return { results: [{ name: defaults.workspace, value: defaults.workspace, url: `https://bitbucket.org/${defaults.workspace}` }] };
-		}
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- mapped by withNodeErrors below
-		throw error;
-	}
+function repoOf(context: ILoadOptionsFunctions, defaults: Defaults): RepoRef {
+	return repoFrom(current(context, 'workspace'), current(context, 'repository'), defaults);
 }
 
-async function searchRepositoriesPage(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { client, defaults } = await connect(this);
-	const workspace = workspaceId(currentLocator(this, 'workspace') || defaults.workspace);
-	const page = await client.http.page<Repository>(
-		path('repositories', workspace),
-		{ pagelen: LIST_PAGE, sort: 'name', q: filter ? `name ~ ${bbqlString(filter)}` : undefined },
-		paginationToken,
-	);
+type Search = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
+
+/** Connects, runs the search, and shows Bitbucket's error (or a bad workspace/repository field) as n8n errors. */
+function search(run: (connected: ConnectedClient, context: ILoadOptionsFunctions, filter: string, token?: string) => Promise<INodeListSearchResult>): Search {
+	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+		const outcome = await connect(this)
+			.then(async (connected) => await run(connected, this, (filter ?? '').trim(), paginationToken))
+			.then(
+				(result) => ({ result }),
+				(error: unknown) => ({ error }),
+			);
+		if ('error' in outcome) throw toNodeError(this.getNode(), outcome.error, 0);
+		return outcome.result;
+	};
+}
+
+export const searchWorkspaces = search(async ({ client, defaults }, _context, filter, token) => {
+	const q = filter ? `${contains('workspace.slug', filter)} OR ${contains('workspace.name', filter)}` : undefined;
+	const page = await client.workspaces.page({ q, pagelen: LIST_PAGE }, token).catch((error: unknown) => {
+		// Access tokens cannot list the user's workspaces: offer the credential's own workspace instead.
+		const denied = error instanceof BitbucketApiError && (error.status === 401 || error.status === 403);
+		return denied && defaults.workspace ? { values: [{ workspace: { slug: defaults.workspace, name: defaults.workspace } }] } : Promise.reject(error);
+	});
+	return {
+		results: page.values.map((w) => ({
+			name: w.workspace.name ?? w.workspace.slug,
+			value: w.workspace.slug,
+			url: `https://bitbucket.org/${w.workspace.slug}`,
+		})),
+		paginationToken: 'next' in page ? page.next : undefined,
+	};
+});
+
+export const searchRepositories = search(async ({ client, defaults }, context, filter, token) => {
+	const page = await client.repositories.page(workspaceOf(context, defaults), { q: contains('name', filter), sort: 'name', pagelen: LIST_PAGE }, token);
 	return {
 		results: page.values.map((r) => ({
 			name: r.name,
@@ -88,64 +70,35 @@ async function searchRepositoriesPage(
 		})),
 		paginationToken: page.next,
 	};
-}
+});
 
-async function searchBranchesPage(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { client, ref } = await repoContext(this);
-	const page = await client.http.page<Ref>(
-		repoPath(ref, 'refs', 'branches'),
-		{ pagelen: LIST_PAGE, sort: 'name', q: filter ? `name ~ ${bbqlString(filter)}` : undefined },
-		paginationToken,
-	);
+export const searchBranches = search(async ({ client, defaults }, context, filter, token) => {
+	const ref = repoOf(context, defaults);
+	const page = await client.refs.pageBranches(ref, { q: contains('name', filter), sort: 'name', pagelen: LIST_PAGE }, token);
 	return {
 		results: page.values.map((b) => ({
 			name: b.name,
-			value: refName(b.name),
+			value: b.name,
 			url: `https://bitbucket.org/${ref.workspace}/${ref.repo}/branch/${b.name}`,
 		})),
 		paginationToken: page.next,
 	};
-}
+});
 
-async function searchPullRequestsPage(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { client, ref } = await repoContext(this);
-	const text = (filter ?? '').trim();
-	const q = text ? (/^#?\d+$/.test(text) ? `id = ${text.replace('#', '')}` : `title ~ ${bbqlString(text)}`) : undefined;
-	const page = await client.http.page<PullRequest>(
-		repoPath(ref, 'pullrequests'),
-		{ pagelen: PAGE_SIZE.pullRequests, sort: '-updated_on', q, fields: 'values.id,values.title,values.state,next' },
-		paginationToken,
+export const searchPullRequests = search(async ({ client, defaults }, context, filter, token) => {
+	const ref = repoOf(context, defaults);
+	const q = /^#?\d+$/.test(filter) ? `id = ${filter.replace('#', '')}` : contains('title', filter);
+	const page = await client.pullRequests.page(
+		ref,
+		{ q, sort: '-updated_on', fields: 'values.id,values.title,values.state,next' },
+		token,
 	);
-	const results: INodeListSearchItems[] = page.values.map((pr) => ({
-		name: `#${pr.id} ${pr.title}`,
-		value: String(pr.id),
-		url: `https://bitbucket.org/${ref.workspace}/${ref.repo}/pull-requests/${pr.id}`,
-	}));
-	return { results, paginationToken: page.next };
-}
-
-type Search = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
-
-/** Shows Bitbucket's error (or a bad workspace/repository field) in the dropdown as n8n errors. */
-function withNodeErrors(search: Search): Search {
-	return async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-		try {
-			return await search.call(this, filter, paginationToken);
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0);
-		}
+	return {
+		results: page.values.map((pr) => ({
+			name: `#${pr.id} ${pr.title}`,
+			value: String(pr.id),
+			url: `https://bitbucket.org/${ref.workspace}/${ref.repo}/pull-requests/${pr.id}`,
+		})),
+		paginationToken: page.next,
 	};
-}
-
-export const searchWorkspaces = withNodeErrors(searchWorkspacesPage);
-export const searchRepositories = withNodeErrors(searchRepositoriesPage);
-export const searchBranches = withNodeErrors(searchBranchesPage);
-export const searchPullRequests = withNodeErrors(searchPullRequestsPage);
+});

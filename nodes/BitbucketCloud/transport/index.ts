@@ -4,6 +4,7 @@
  */
 import {
 	NodeOperationError,
+	sleep,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -145,6 +146,7 @@ export async function connect(
 		transport: n8nTransport(context, credentialType),
 		retry: options.retry,
 		secrets: secretsOf(credentialType, credentials),
+		sleep,
 		onRetry: (event) =>
 			context.logger.warn(
 				`Bitbucket ${event.reason === 'rateLimit' ? 'rate limit (429)' : event.status ? `HTTP ${event.status}` : 'connection error'} on ${event.method} ${event.url}: retry ${event.retry} in ${Math.round(event.waitMs / 1000)} s${event.retryAfter ? ' (Retry-After)' : ''}`,

@@ -3,6 +3,7 @@
  * Shared by the n8n credential (`authenticate`) and the CLI's fetch transport, so both sign requests the same way.
  */
 import { basicSecrets } from '../redact';
+import { tryUrl } from './paths';
 
 export const DEFAULT_BASE_URL = 'https://api.bitbucket.org/2.0';
 
@@ -40,12 +41,8 @@ function isLoopback(hostname: string): boolean {
  */
 export function normalizeBaseUrl(raw: string | undefined, field = 'baseUrl', label = 'Base URL', fallback = DEFAULT_BASE_URL): string {
 	const value = (raw ?? '').trim() || fallback;
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new BitbucketConfigError(`${label} "${value}" is not a valid URL`, field);
-	}
+	const url = tryUrl(value);
+	if (!url) throw new BitbucketConfigError(`${label} "${value}" is not a valid URL`, field);
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
 		throw new BitbucketConfigError(`${label} "${value}" must use https (plain http is only allowed for localhost/127.0.0.1)`, field);
 	}

@@ -132,8 +132,6 @@ export class BitbucketTimeoutError extends BitbucketError {
 	}
 }
 
-export { redactText, redactValue } from '../redact';
-
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad request',
 	401: 'Authentication failed',

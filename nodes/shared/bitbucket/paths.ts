@@ -15,7 +15,8 @@ const UUID = new RegExp(`^(?:\\{${BARE_UUID}\\}|${BARE_UUID})$`, 'i');
 /** Workspace IDs and repository slugs: letters, digits, `-`, `_`, `.` (or a `{uuid}`). */
 const SLUG = /^[A-Za-z0-9_.-]+$/;
 const HASH = /^[0-9a-f]{7,40}$/i;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** ASCII control characters (0-31 and 127) never belong in an identifier. */
+const CONTROL = { test: (text: string): boolean => [...text].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127) };
 
 function present(value: unknown, field: string, label: string): string {
 	if (value === undefined || value === null) throw new BitbucketInputError(`${label} is required`, field);
@@ -40,6 +41,11 @@ export function textArg(value: unknown, field: string, label: string, options: {
 	const text = options.trim === false ? value : value.trim();
 	if (!text.trim() && !options.optional) throw new BitbucketInputError(`${label} is empty`, field);
 	return text;
+}
+
+/** A URL, or undefined when the text is not one (no exception to catch). */
+export function tryUrl(text: string, base?: string): URL | undefined {
+	return URL.canParse(text, base) ? new URL(text, base) : undefined;
 }
 
 /** Encodes one path segment (everything, including `/`, `{`, `}`). */

@@ -20,7 +20,7 @@ import {
 	parseErrorBody,
 	statusText,
 } from './errors';
-import { isDotSegment } from './paths';
+import { isDotSegment, tryUrl } from './paths';
 import { decideRetry, resolveRetryOptions, type AttemptOutcome, type RetryOptions, type RetryReason } from './retry';
 import { TransportNetworkError, type HttpMethod, type Transport, type TransportResponse } from './transport';
 
@@ -49,7 +49,11 @@ export interface RequestLayerOptions {
 	secrets?: readonly string[];
 	/** Called before each wait; for logging. */
 	onRetry?: (event: RetryEvent) => void;
-	sleep?: (ms: number) => Promise<void>;
+	/**
+	 * How to wait (retries, merge polling). The core has no timers of its own: n8n passes its `sleep`, scripts a
+	 * setTimeout one, tests a fake clock's.
+	 */
+	sleep: (ms: number) => Promise<void>;
 	random?: () => number;
 	now?: () => number;
 }
@@ -111,8 +115,6 @@ interface Envelope<T> {
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class RequestLayer {
 	readonly baseUrl: string;
 
@@ -127,11 +129,13 @@ export class RequestLayer {
 
 	private readonly redactor: Redactor;
 
-	private readonly sleep: (ms: number) => Promise<void>;
+	/** How this layer waits; the client's merge polling waits the same way. */
+	readonly sleep: (ms: number) => Promise<void>;
+
+	/** Clock reading in milliseconds (Date.now unless a test replaces it). */
+	readonly now: () => number;
 
 	private readonly random: () => number;
-
-	private readonly now: () => number;
 
 	private readonly onRetry?: (event: RetryEvent) => void;
 
@@ -143,7 +147,7 @@ export class RequestLayer {
 		this.transport = options.transport;
 		this.retry = resolveRetryOptions(options.retry);
 		this.redactor = new Redactor(options.secrets ?? []);
-		this.sleep = options.sleep ?? realSleep;
+		this.sleep = options.sleep;
 		this.random = options.random ?? Math.random;
 		this.now = options.now ?? Date.now;
 		this.onRetry = options.onRetry;
@@ -180,12 +184,8 @@ export class RequestLayer {
 	/** A link from Bitbucket, resolved against the page it came from, refused unless it stays on the base origin. */
 	private link(link: string, relativeTo: string | undefined, source: BitbucketLinkError['source']): URL {
 		const what = source === 'next' ? 'next page link' : source === 'redirect' ? 'redirect' : 'task link';
-		let url: URL;
-		try {
-			url = new URL(link, relativeTo ?? `${this.baseUrl}/`);
-		} catch {
-			throw new BitbucketLinkError(`Bitbucket returned a ${what} that is not a URL ("${this.redactor.text(link)}"): stopped`, source);
-		}
+		const url = tryUrl(link, relativeTo ?? `${this.baseUrl}/`);
+		if (!url) throw new BitbucketLinkError(`Bitbucket returned a ${what} that is not a URL ("${this.redactor.text(link)}"): stopped`, source);
 		if (url.origin !== this.origin) {
 			throw new BitbucketLinkError(
 				`Refusing to follow a ${what} to ${url.origin}: it is not on the configured base URL's origin (${this.origin}), and credentials are never sent elsewhere`,
@@ -205,18 +205,17 @@ export class RequestLayer {
 		let waited = 0;
 		let redirects = 0;
 		for (let attempt = 1; ; attempt++) {
-			let response: TransportResponse | undefined;
-			let outcome: AttemptOutcome;
-			let reason = '';
-			try {
-				response = await this.transport({ method, url, headers: options.headers ?? {}, body: options.body, text: options.text });
-				outcome = { kind: 'status', status: response.statusCode, retryAfter: header(response.headers, 'retry-after') };
-			} catch (error) {
-				// Only a lost answer is ours to judge; n8n's own errors (reconnect a credential, a cancelled run) pass on.
-				if (!(error instanceof TransportNetworkError)) throw error;
-				outcome = { kind: 'network' };
-				reason = this.redactor.text(error.message);
-			}
+			const sent = await this.transport({ method, url, headers: options.headers ?? {}, body: options.body, text: options.text }).then(
+				(answer) => ({ answer }),
+				(error: unknown) => ({ error }),
+			);
+			// Only a lost answer is ours to judge; n8n's own errors (reconnect a credential, a cancelled run) pass on.
+			if ('error' in sent && !(sent.error instanceof TransportNetworkError)) throw sent.error;
+			const response = 'answer' in sent ? sent.answer : undefined;
+			const outcome: AttemptOutcome = response
+				? { kind: 'status', status: response.statusCode, retryAfter: header(response.headers, 'retry-after') }
+				: { kind: 'network' };
+			const reason = 'error' in sent && sent.error instanceof TransportNetworkError ? this.redactor.text(sent.error.message) : '';
 			if (response && REDIRECTS.has(response.statusCode) && method === 'GET') {
 				const location = header(response.headers, 'location');
 				const target = Array.isArray(location) ? location[0] : location;
@@ -229,7 +228,7 @@ export class RequestLayer {
 					continue;
 				}
 			}
-			const shownUrl = this.redactor.text(url);
+			const shownUrl = this.shown(url);
 			const decision = decideRetry(outcome, { method, attempt, waitedMs: waited, now: this.now() }, this.retry, this.random);
 			if (decision.action === 'succeed' && response) {
 				return { status: response.statusCode, headers: response.headers, body: response.body as T, url };
@@ -342,6 +341,13 @@ export class RequestLayer {
 		const { value } = await iterator.next();
 		await iterator.return(undefined);
 		return value ? { values: value.values, next: value.next } : { values: [] };
+	}
+
+	/** A URL as messages show it: redacted, and without the `fields` selection (ours, long, never the problem). */
+	private shown(url: string): string {
+		const parsed = new URL(url);
+		parsed.searchParams.delete('fields');
+		return this.redactor.text(parsed.toString());
 	}
 
 	/** Every form of the layer's secrets replaced by `***` (for messages built outside the layer). */

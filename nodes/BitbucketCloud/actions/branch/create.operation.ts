@@ -12,7 +12,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'feat/user-export',
+		placeholder: 'e.g. feature/login',
 		description: 'Name of the new branch',
 	},
 	{
@@ -32,10 +32,13 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'a1b2c3d',
+		placeholder: 'e.g. a1b2c3d',
 		displayOptions: { show: { from: ['commit'] } },
 	},
 ];
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { 'from.commit': 'commit', 'from.branch': 'fromBranch' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);

@@ -8,9 +8,9 @@ export const branch: Resource = {
 	option: { name: 'Branch', value: 'branch' },
 	defaultOperation: 'getMany',
 	operations: [
-		{ name: 'Create', value: 'create', action: 'Create a branch', module: create },
-		{ name: 'Delete', value: 'delete', action: 'Delete a branch', module: del },
-		{ name: 'Get', value: 'get', action: 'Get a branch', module: get },
-		{ name: 'Get Many', value: 'getMany', action: 'Get many branches', module: getMany },
+		{ name: 'Create', value: 'create', action: 'Create a branch', description: 'Create a branch from another branch\'s head or from a commit', module: create },
+		{ name: 'Delete', value: 'delete', action: 'Delete a branch', description: 'Delete a branch', module: del },
+		{ name: 'Get', value: 'get', action: 'Get a branch', description: 'Get a branch and its head commit', module: get },
+		{ name: 'Get Many', value: 'getMany', action: 'Get many branches', description: 'List branches, optionally filtered by name', module: getMany },
 	],
 };

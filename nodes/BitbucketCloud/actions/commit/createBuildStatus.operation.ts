@@ -35,7 +35,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://ci.example.com/builds/42',
+		placeholder: 'e.g. https://ci.example.com/builds/42',
 		description: 'Where the build can be seen',
 	},
 	{
@@ -50,6 +50,9 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { hash: 'commit', name: 'additionalFields.name', description: 'additionalFields.description' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);

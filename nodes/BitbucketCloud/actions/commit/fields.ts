@@ -9,5 +9,5 @@ export const commitHashField: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: 'a1b2c3d4e5f6',
+	placeholder: 'e.g. a1b2c3d4e5f6',
 };

@@ -8,6 +8,9 @@ import { commitHashField } from './fields';
 
 export const description = [...repoLocators, commitHashField, ...returnAllOrLimit()];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { hash: 'commit' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	return await client.listBuildStatuses(ref, readString(this, 'commit', i), { limit: readLimit(this, i) });

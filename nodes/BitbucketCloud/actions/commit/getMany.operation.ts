@@ -4,7 +4,7 @@ import { refName } from '../../../shared/bitbucket/paths';
 import { returnAllOrLimit, simplifyField } from '../../descriptions/common';
 import { repoLocators } from '../../descriptions/locators';
 import { readCollection, readLimit, readRepo } from '../../helpers/params';
-import { splitList } from '../pullRequest/create.operation';
+import { splitList } from '../../helpers/lists';
 import type { OperationContext, OperationResult } from '../types';
 import { COMMIT_FIELDS } from './fields';
 
@@ -18,14 +18,17 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Branch or Revision', name: 'revision', type: 'string', default: '', placeholder: 'develop', description: 'Only commits reachable from this branch, tag or hash (default: all branches)' },
-			{ displayName: 'Exclude', name: 'exclude', type: 'string', default: '', placeholder: 'main', description: 'Comma-separated refs whose commits are left out' },
-			{ displayName: 'Include', name: 'include', type: 'string', default: '', placeholder: 'feat/user-export', description: 'Comma-separated refs whose commits are listed' },
-			{ displayName: 'Path', name: 'path', type: 'string', default: '', placeholder: 'src/export.ts', description: 'Only commits that touch this file or folder' },
+			{ displayName: 'Branch or Revision', name: 'revision', type: 'string', default: '', placeholder: 'e.g. develop', description: 'Only commits reachable from this branch, tag or hash (default: all branches)' },
+			{ displayName: 'Exclude', name: 'exclude', type: 'string', default: '', placeholder: 'e.g. main', description: 'Comma-separated refs whose commits are left out' },
+			{ displayName: 'Include', name: 'include', type: 'string', default: '', placeholder: 'e.g. feature/login', description: 'Comma-separated refs whose commits are listed' },
+			{ displayName: 'Path', name: 'path', type: 'string', default: '', placeholder: 'e.g. src/export.ts', description: 'Only commits that touch this file or folder' },
 		],
 	},
 	simplifyField('commit'),
 ];
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { revision: 'filters.revision' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);

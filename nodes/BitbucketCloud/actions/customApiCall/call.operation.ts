@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '/repositories/technocore_axion/axion/refs/branches',
+		placeholder: 'e.g. /repositories/my-team/my-repo/refs/branches',
 		description: "Relative to the credential's base URL (https://api.bitbucket.org/2.0). Encode special characters in path segments.",
 	},
 	{

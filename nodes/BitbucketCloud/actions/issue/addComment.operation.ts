@@ -12,6 +12,9 @@ export const description: INodeProperties[] = [
 	{ displayName: 'Comment', name: 'comment', type: 'string', typeOptions: { rows: 4 }, default: '', required: true },
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { id: 'issueId', text: 'comment' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	return await client.addIssueComment(ref, readString(this, 'issueId', i), this.getNodeParameter('comment', i, '') as string);

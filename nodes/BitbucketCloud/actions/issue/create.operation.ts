@@ -19,6 +19,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { content: 'additionalFields.content', kind: 'additionalFields.kind', priority: 'additionalFields.priority', assignee: 'additionalFields.assignee' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	const extra = readCollection(this, 'additionalFields', i);

@@ -6,7 +6,7 @@ export const issueIdField: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: '12',
+	placeholder: 'e.g. 12',
 };
 
 export const trackerNotice: INodeProperties = {
@@ -45,7 +45,7 @@ const priority: INodeProperties = {
 };
 
 export const issueFieldOptions: INodeProperties[] = [
-	{ displayName: 'Assignee', name: 'assignee', type: 'string', default: '', placeholder: '{account-uuid}', description: 'Account UUID (in braces) or Atlassian account ID' },
+	{ displayName: 'Assignee', name: 'assignee', type: 'string', default: '', placeholder: 'e.g. {account-uuid}', description: 'Account UUID (in braces) or Atlassian account ID' },
 	{ displayName: 'Content', name: 'content', type: 'string', typeOptions: { rows: 4 }, default: '', description: 'Markdown text of the issue' },
 	kind,
 	priority,

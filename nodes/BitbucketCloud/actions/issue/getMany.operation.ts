@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Query (BBQL)', name: 'q', type: 'string', default: '', placeholder: 'state = "new" AND priority = "critical"' },
+			{ displayName: 'Query (BBQL)', name: 'q', type: 'string', default: '', placeholder: 'e.g. state = "new" AND priority = "critical"' },
 			{
 				displayName: 'Sort',
 				name: 'sort',

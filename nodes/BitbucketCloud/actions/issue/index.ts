@@ -9,10 +9,10 @@ export const issue: Resource = {
 	option: { name: 'Issue (Deprecated Tracker)', value: 'issue' },
 	defaultOperation: 'getMany',
 	operations: [
-		{ name: 'Add Comment', value: 'addComment', action: 'Add a comment to an issue', module: addComment },
-		{ name: 'Create', value: 'create', action: 'Create an issue', module: create },
-		{ name: 'Get', value: 'get', action: 'Get an issue', module: get },
-		{ name: 'Get Many', value: 'getMany', action: 'Get many issues', module: getMany },
-		{ name: 'Update', value: 'update', action: 'Update an issue', module: update },
+		{ name: 'Add Comment', value: 'addComment', action: 'Add a comment to an issue', description: 'Add a comment to an issue', module: addComment },
+		{ name: 'Create', value: 'create', action: 'Create an issue', description: 'Create an issue in the repository\'s tracker', module: create },
+		{ name: 'Get', value: 'get', action: 'Get an issue', description: 'Get an issue', module: get },
+		{ name: 'Get Many', value: 'getMany', action: 'Get many issues', description: 'List issues, optionally filtered with BBQL', module: getMany },
+		{ name: 'Update', value: 'update', action: 'Update an issue', description: 'Change the title, state, kind, priority or assignee of an issue', module: update },
 	],
 };

@@ -40,6 +40,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { id: 'issueId', input: 'updateFields', title: 'updateFields.title', content: 'updateFields.content', kind: 'updateFields.kind', priority: 'updateFields.priority', assignee: 'updateFields.assignee', state: 'updateFields.state' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	const fields = readCollection(this, 'updateFields', i);

@@ -22,6 +22,6 @@ export const pipelineUuidField: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: '{c4a8e0a1-…}',
+	placeholder: 'e.g. {c4a8e0a1-…}',
 	description: 'The UUID of the pipeline, with or without braces (the `uuid` field of Get Many)',
 };

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '{9b0f…}',
+		placeholder: 'e.g. {9b0f3c4d-…}',
 		description: 'The UUID of the step (the `uuid` field of Get Steps)',
 	},
 ];

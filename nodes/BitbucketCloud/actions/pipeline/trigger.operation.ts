@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { BitbucketInputError } from '../../../shared/bitbucket/errors';
 import type { PipelineTarget, PipelineVariable } from '../../../shared/bitbucket/types';
 import { branchLocator, repoLocators } from '../../descriptions/locators';
-import { renameField } from '../../helpers/errors';
 import { readBranch, readJson, readRepo, readString } from '../../helpers/params';
 import type { OperationContext, OperationResult } from '../types';
 
@@ -27,7 +26,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'v1.4.0',
+		placeholder: 'e.g. v1.4.0',
 		displayOptions: { show: { targetType: ['tag'] } },
 	},
 	{
@@ -36,7 +35,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'a1b2c3d',
+		placeholder: 'e.g. a1b2c3d',
 		displayOptions: { show: { targetType: ['commit'] } },
 	},
 	{
@@ -44,7 +43,7 @@ export const description: INodeProperties[] = [
 		name: 'pattern',
 		type: 'string',
 		default: '',
-		placeholder: 'deploy-staging',
+		placeholder: 'e.g. deploy-staging',
 		description: 'Name of a custom pipeline in bitbucket-pipelines.yml. Leave empty for the default pipeline of the target.',
 	},
 	{
@@ -70,7 +69,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Variable',
 				name: 'variable',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'DEPLOY_ENV' },
+					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'e.g. DEPLOY_ENV' },
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 					{
 						displayName: 'Secured',
@@ -117,9 +116,7 @@ function withoutSecuredValues(pipeline: IDataObject): IDataObject {
 		...pipeline,
 		variables: variables.map((v) => {
 			const variable = v as IDataObject;
-			if (!variable.secured) return variable;
-			const { value: _hidden, ...rest } = variable;
-			return rest;
+			return variable.secured ? Object.fromEntries(Object.entries(variable).filter(([key]) => key !== 'value')) : variable;
 		}),
 	};
 }
@@ -133,15 +130,20 @@ export async function execute(this: IExecuteFunctions, i: number, { client, defa
 	else if (kind === 'tag') target = { kind: 'tag', name: readString(this, 'tag', i), pattern };
 	else target = { kind: 'branch', name: readBranch(this, i, 'branch', 'Branch'), pattern };
 
-	const fromJson = this.getNodeParameter('variablesInput', i, 'fields') === 'json';
-	const variables = fromJson
-		? variablesFromJson(readJson(this, 'variablesJson', i, 'Variables (JSON)'))
-		: ((this.getNodeParameter('variables.variable', i, []) as IDataObject[]) ?? []);
-	try {
-		const pipeline = await client.triggerPipeline(ref, target, variables as PipelineVariable[]);
-		return withoutSecuredValues(pipeline as IDataObject);
-	} catch (error) {
-		// The client names its argument `variables`; the user filled Variables (JSON) or the Variables rows.
-		throw renameField(error, 'variables', fromJson ? 'variablesJson' : 'variables');
-	}
+	const variables =
+		this.getNodeParameter('variablesInput', i, 'fields') === 'json'
+			? variablesFromJson(readJson(this, 'variablesJson', i, 'Variables (JSON)'))
+			: ((this.getNodeParameter('variables.variable', i, []) as IDataObject[]) ?? []);
+	const pipeline = await client.triggerPipeline(ref, target, variables as PipelineVariable[]);
+	return withoutSecuredValues(pipeline as IDataObject);
+}
+
+/** The client's arguments, named as the fields the user filled (Variables rows or Variables (JSON)). */
+export function fields(this: IExecuteFunctions, i: number): Record<string, string> {
+	const kind = this.getNodeParameter('targetType', i, 'branch') as string;
+	return {
+		variables: this.getNodeParameter('variablesInput', i, 'fields') === 'json' ? 'variablesJson' : 'variables',
+		'target.name': kind === 'tag' ? 'tag' : 'branch',
+		'target.hash': 'commit',
+	};
 }

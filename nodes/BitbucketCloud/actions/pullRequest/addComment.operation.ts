@@ -18,6 +18,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { id: 'pullRequest', text: 'comment' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	const id = readPullRequestId(this, i, ref);

@@ -1,17 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { branchLocator, repoLocators } from '../../descriptions/locators';
-import { readBranch, readCollection, readOptionalBranch, readRepo, readString } from '../../helpers/params';
+import { simplifyField } from '../../descriptions/common';
+import { splitList } from '../../helpers/lists';
+import { readBranch, readCollection, readOptionalBranch, readRepo, readSimplify, readString } from '../../helpers/params';
 import type { OperationContext, OperationResult } from '../types';
-
-export const reviewersField: INodeProperties = {
-	displayName: 'Reviewers',
-	name: 'reviewers',
-	type: 'string',
-	default: '',
-	placeholder: '{account-uuid}, 557058:1234…',
-	description: 'Comma-separated account UUIDs (in braces) or Atlassian account IDs',
-};
+import { pullRequestFields, reviewersField } from './fields';
 
 export const description: INodeProperties[] = [
 	...repoLocators,
@@ -21,7 +15,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'Adds CSV export for user data',
+		placeholder: 'e.g. Add CSV export',
 	},
 	branchLocator('sourceBranch', 'Source Branch'),
 	{ ...branchLocator('destinationBranch', 'Destination Branch', false), description: "Leave empty for the repository's main branch" },
@@ -38,13 +32,13 @@ export const description: INodeProperties[] = [
 			reviewersField,
 		],
 	},
+	simplifyField('pull request'),
 ];
 
-export function splitList(value: unknown): string[] | undefined {
-	if (Array.isArray(value)) return value.map(String).map((s) => s.trim()).filter(Boolean);
-	if (typeof value !== 'string' || !value.trim()) return undefined;
-	return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
+export const fields = {
+	description: 'additionalFields.description',
+	reviewers: 'additionalFields.reviewers',
+};
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
@@ -57,5 +51,5 @@ export async function execute(this: IExecuteFunctions, i: number, { client, defa
 		reviewers: splitList(extra.reviewers),
 		closeSourceBranch: extra.closeSourceBranch as boolean | undefined,
 		draft: extra.draft as boolean | undefined,
-	});
+	}, pullRequestFields(readSimplify(this, i)));
 }

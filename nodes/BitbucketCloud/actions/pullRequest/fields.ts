@@ -1,3 +1,14 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const reviewersField: INodeProperties = {
+	displayName: 'Reviewers',
+	name: 'reviewers',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. {account-uuid}, 557058:1234…',
+	description: 'Comma-separated account UUIDs (in braces) or Atlassian account IDs',
+};
+
 /** The curated pull request fields that Simplify asks Bitbucket for. */
 export const PULL_REQUEST_FIELDS = [
 	'id',

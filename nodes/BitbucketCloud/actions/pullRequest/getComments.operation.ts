@@ -7,6 +7,9 @@ import type { OperationContext, OperationResult } from '../types';
 
 export const description = [...repoLocators, pullRequestLocator, ...returnAllOrLimit()];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { id: 'pullRequest' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	const id = readPullRequestId(this, i, ref);

@@ -35,7 +35,7 @@ export const description: INodeProperties[] = [
 				name: 'q',
 				type: 'string',
 				default: '',
-				placeholder: 'updated_on > 2026-01-01T00:00:00Z AND author.nickname = "ada"',
+				placeholder: 'e.g. updated_on > 2026-01-01T00:00:00Z AND author.nickname = "ada"',
 				description: 'A Bitbucket query language filter',
 			},
 			{
@@ -55,6 +55,9 @@ export const description: INodeProperties[] = [
 	},
 	simplifyField('pull request'),
 ];
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { states: 'filters.state' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);

@@ -45,6 +45,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { id: 'pullRequest', strategy: 'mergeStrategy', timeoutMs: 'options.timeoutSeconds', message: 'options.message' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
 	const id = readPullRequestId(this, i, ref);

@@ -2,10 +2,12 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { BitbucketInputError } from '../../../shared/bitbucket/errors';
 import { refName } from '../../../shared/bitbucket/paths';
+import { simplifyField } from '../../descriptions/common';
 import { pullRequestLocator, repoLocators } from '../../descriptions/locators';
-import { readCollection, readPullRequestId, readRepo } from '../../helpers/params';
+import { splitList } from '../../helpers/lists';
+import { readCollection, readPullRequestId, readRepo, readSimplify } from '../../helpers/params';
 import type { OperationContext, OperationResult } from '../types';
-import { reviewersField, splitList } from './create.operation';
+import { pullRequestFields, reviewersField } from './fields';
 
 export const description: INodeProperties[] = [
 	...repoLocators,
@@ -25,7 +27,16 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Title', name: 'title', type: 'string', default: '' },
 		],
 	},
+	simplifyField('pull request'),
 ];
+
+export const fields = {
+	input: 'updateFields',
+	title: 'updateFields.title',
+	description: 'updateFields.description',
+	destinationBranch: 'updateFields.destinationBranch',
+	reviewers: 'updateFields.reviewers',
+};
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const ref = readRepo(this, i, defaults);
@@ -37,9 +48,9 @@ export async function execute(this: IExecuteFunctions, i: number, { client, defa
 	return await client.updatePullRequest(ref, id, {
 		title: fields.title as string | undefined,
 		description: fields.description as string | undefined,
-		destinationBranch: fields.destinationBranch ? refName(fields.destinationBranch, 'destinationBranch', 'Destination branch') : undefined,
+		destinationBranch: fields.destinationBranch ? refName(fields.destinationBranch, 'updateFields.destinationBranch', 'Destination branch') : undefined,
 		reviewers: fields.reviewers !== undefined ? (splitList(fields.reviewers) ?? []) : undefined,
 		closeSourceBranch: fields.closeSourceBranch as boolean | undefined,
 		draft: fields.draft as boolean | undefined,
-	});
+	}, pullRequestFields(readSimplify(this, i)));
 }

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'axion-tools',
+		placeholder: 'e.g. Data Tools',
 		description: 'Repository name; its slug (lower case, "-" for spaces) becomes part of the URL',
 	},
 	{
@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 				name: 'projectKey',
 				type: 'string',
 				default: '',
-				placeholder: 'AX',
+				placeholder: 'e.g. PROJ',
 				description: "Without it Bitbucket puts the repository in the workspace's oldest project",
 			},
 		],
@@ -51,6 +51,9 @@ export function slugify(name: string): string {
 		.replace(/[^a-z0-9_.-]+/g, '-')
 		.replace(/^-+|-+$/g, '');
 }
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { description: 'additionalFields.description', projectKey: 'additionalFields.projectKey' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const workspace = readWorkspace(this, i, defaults);

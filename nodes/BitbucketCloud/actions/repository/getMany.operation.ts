@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { returnAllOrLimit } from '../../descriptions/common';
 import { workspaceLocator } from '../../descriptions/locators';
 import { readCollection, readLimit, readWorkspace } from '../../helpers/params';
+import { contains } from '../../helpers/bbql';
 import type { OperationContext, OperationResult } from '../types';
 
 export const description: INodeProperties[] = [
@@ -44,19 +45,13 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Quotes a string for BBQL. */
-export function bbqlString(value: string): string {
-	return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const workspace = readWorkspace(this, i, defaults);
 	const limit = readLimit(this, i);
 	const filters = readCollection(this, 'filters', i);
-	const name = typeof filters.name === 'string' ? filters.name.trim() : '';
 	return await client.listRepositories(workspace, {
 		limit,
-		q: name ? `name ~ ${bbqlString(name)}` : undefined,
+		q: contains('name', filters.name),
 		role: (filters.role as 'member' | undefined) || undefined,
 		sort: (filters.sort as string | undefined) || undefined,
 	});

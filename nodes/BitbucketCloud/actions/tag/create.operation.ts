@@ -6,8 +6,8 @@ import type { OperationContext, OperationResult } from '../types';
 
 export const description: INodeProperties[] = [
 	...repoLocators,
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'v1.4.0' },
-	{ displayName: 'Commit Hash', name: 'commit', type: 'string', default: '', required: true, placeholder: 'a1b2c3d', description: 'The commit the tag points at' },
+	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'e.g. v1.4.0' },
+	{ displayName: 'Commit Hash', name: 'commit', type: 'string', default: '', required: true, placeholder: 'e.g. a1b2c3d', description: 'The commit the tag points at' },
 	{ displayName: 'Message', name: 'message', type: 'string', default: '', description: 'Optional message of an annotated tag' },
 ];
 

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../descriptions/common';
+import { refFilters, returnAllOrLimit } from '../../descriptions/common';
 import { repoLocators } from '../../descriptions/locators';
 import { readCollection, readLimit, readRepo } from '../../helpers/params';
-import { refFilters, refQuery } from '../branch/getMany.operation';
+import { refQuery } from '../../helpers/bbql';
 import type { OperationContext, OperationResult } from '../types';
 
 export const description: INodeProperties[] = [...repoLocators, ...returnAllOrLimit(), refFilters('tags')];

@@ -7,8 +7,8 @@ export const tag: Resource = {
 	option: { name: 'Tag', value: 'tag' },
 	defaultOperation: 'getMany',
 	operations: [
-		{ name: 'Create', value: 'create', action: 'Create a tag', module: create },
-		{ name: 'Delete', value: 'delete', action: 'Delete a tag', module: del },
-		{ name: 'Get Many', value: 'getMany', action: 'Get many tags', module: getMany },
+		{ name: 'Create', value: 'create', action: 'Create a tag', description: 'Create a tag at a commit', module: create },
+		{ name: 'Delete', value: 'delete', action: 'Delete a tag', description: 'Delete a tag', module: del },
+		{ name: 'Get Many', value: 'getMany', action: 'Get many tags', description: 'List tags, optionally filtered by name', module: getMany },
 	],
 };

@@ -12,7 +12,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'https://n8n.example.com/webhook/bitbucket',
+		placeholder: 'e.g. https://n8n.example.com/webhook/bitbucket',
 		description: 'Where Bitbucket sends the events',
 	},
 	{
@@ -44,6 +44,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { description: 'additionalFields.description', secret: 'additionalFields.secret' };
+
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const scope = readScope(this, i, defaults);
 	const extra = readCollection(this, 'additionalFields', i);
@@ -54,6 +57,6 @@ export async function execute(this: IExecuteFunctions, i: number, { client, defa
 		active: extra.active as boolean | undefined,
 		secret: (extra.secret as string | undefined) || undefined,
 	});
-	const { secret: _never, ...safe } = hook as typeof hook & { secret?: unknown };
-	return safe;
+	// Bitbucket never returns the secret; should a proxy echo it, it still stays out of the output.
+	return Object.fromEntries(Object.entries(hook).filter(([key]) => key !== 'secret'));
 }

@@ -12,10 +12,13 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '{5d1c…}',
+		placeholder: 'e.g. {5d1c0b2e-…}',
 		description: 'The `uuid` of the webhook (from Get Many or Create)',
 	},
 ];
+
+/** The client's argument names that differ from this operation's fields. */
+export const fields = { webhookUid: 'webhookId' };
 
 export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
 	const scope = readScope(this, i, defaults);

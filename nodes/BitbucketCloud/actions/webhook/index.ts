@@ -7,8 +7,8 @@ export const webhook: Resource = {
 	option: { name: 'Webhook', value: 'webhook' },
 	defaultOperation: 'getMany',
 	operations: [
-		{ name: 'Create', value: 'create', action: 'Create a webhook', module: create },
-		{ name: 'Delete', value: 'delete', action: 'Delete a webhook', module: del },
-		{ name: 'Get Many', value: 'getMany', action: 'Get many webhooks', module: getMany },
+		{ name: 'Create', value: 'create', action: 'Create a webhook', description: 'Register a webhook on a repository or a workspace', module: create },
+		{ name: 'Delete', value: 'delete', action: 'Delete a webhook', description: 'Delete a webhook', module: del },
+		{ name: 'Get Many', value: 'getMany', action: 'Get many webhooks', description: 'List the webhooks of a repository or a workspace', module: getMany },
 	],
 };

@@ -2,7 +2,7 @@
  * The CLI's configuration from environment variables (the seed's names). Missing or contradictory settings
  * throw a ConfigError that names the variable to set.
  */
-import type { BitbucketAuth } from '../bitbucket/auth';
+import type { BitbucketAuth } from '../../nodes/shared/bitbucket/auth';
 
 export class ConfigError extends Error {
 	constructor(message: string) {

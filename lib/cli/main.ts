@@ -5,10 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 
-import { BitbucketClient, PULL_REQUEST_STATES } from '../bitbucket/client';
-import { BitbucketApiError, BitbucketError } from '../bitbucket/errors';
-import { BitbucketConfigError } from '../bitbucket/auth';
-import type { PullRequestState } from '../bitbucket/types';
+import { PULL_REQUEST_STATES } from '../../nodes/shared/bitbucket/client';
+import { BitbucketClient } from '../client';
+import { BitbucketApiError, BitbucketError } from '../../nodes/shared/bitbucket/errors';
+import { BitbucketConfigError } from '../../nodes/shared/bitbucket/auth';
+import type { PullRequestState } from '../../nodes/shared/bitbucket/types';
 import { configFromEnv, ConfigError, ENV } from './config';
 import { table } from './format';
 

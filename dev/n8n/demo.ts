@@ -1,8 +1,8 @@
 /**
  * What the demo (`npm start`, ./start.ts) and the e2e tests share: the two credentials the example workflows
- * reference by id, and the example workflows themselves (test/e2e/workflows/*.json, importable as they are).
+ * reference by id, and the example workflows themselves (examples/workflows/*.json, importable as they are).
  *
- * Bitbucket target: the in-process sandbox (test/sandbox) by default, or real Bitbucket Cloud when the CLI's
+ * Bitbucket target: the in-process sandbox (dev/sandbox) by default, or real Bitbucket Cloud when the CLI's
  * environment variables are set (nodes/shared/cli/config.ts: AXION_BITBUCKET_EMAIL + AXION_BITBUCKET_API_TOKEN,
  * or AXION_BITBUCKET_ACCESS_TOKEN, or the legacy AXION_BITBUCKET_USERNAME + AXION_BITBUCKET_APP_PASSWORD, plus
  * AXION_BITBUCKET_WORKSPACE / AXION_BITBUCKET_REPO and optionally AXION_BITBUCKET_BASE_URL).
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEFAULT_BASE_URL } from '../../nodes/shared/bitbucket/auth';
-import { configFromEnv, ENV, type CliConfig } from '../../nodes/shared/cli/config';
+import { configFromEnv, ENV, type CliConfig } from '../../lib/cli/config';
 import { SANDBOX_CREDENTIALS } from '../sandbox/credentials';
 import { findPackageRoot } from './exec';
 import type { N8nCredential, WorkflowDefinition } from './instance';
@@ -40,7 +40,7 @@ export interface ExampleWorkflow {
 }
 
 export function exampleWorkflowsDir(root: string = findPackageRoot()): string {
-	return join(root, 'test', 'e2e', 'workflows');
+	return join(root, 'examples', 'workflows');
 }
 
 export function loadExampleWorkflows(dir: string = exampleWorkflowsDir()): ExampleWorkflow[] {

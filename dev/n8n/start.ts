@@ -1,18 +1,18 @@
 /**
- * The demo, one command (`npm start` = `npm run build && node dist/test/n8n/start.js`):
+ * The demo, one command (`npm start` = `npm run build && node dist-dev/dev/n8n/start.js`):
  *
- *   node dist/test/n8n/start.js [--port=5678] [--listen=127.0.0.1] [--user-folder=DIR] [--fresh]
+ *   node dist-dev/dev/n8n/start.js [--port=5678] [--listen=127.0.0.1] [--user-folder=DIR] [--fresh]
  *                               [--sandbox-port=5690] [--reimport] [--workspace=SLUG --repo=SLUG]
  *
  * 1. installs n8n 2.41.1 into the user cache on first use (several minutes), then reuses it;
  * 2. installs this package into the instance as a community package (built first: `npm run build`);
- * 3. starts the Bitbucket sandbox (test/sandbox) in this process, unless real Bitbucket credentials are in the
+ * 3. starts the Bitbucket sandbox (dev/sandbox) in this process, unless real Bitbucket credentials are in the
  *    environment (AXION_BITBUCKET_EMAIL + AXION_BITBUCKET_API_TOKEN, or AXION_BITBUCKET_ACCESS_TOKEN, or the
  *    legacy AXION_BITBUCKET_USERNAME + AXION_BITBUCKET_APP_PASSWORD; with AXION_BITBUCKET_WORKSPACE,
  *    AXION_BITBUCKET_REPO (or --workspace / --repo) and optionally AXION_BITBUCKET_BASE_URL);
  * 4. imports the credentials `bitbucket-sandbox` (Bitbucket Cloud API: the sandbox, or real Bitbucket) and
  *    `axion-sqlite` (Axion Database: an SQLite file in the instance's n8n folder), and the three example
- *    workflows of test/e2e/workflows;
+ *    workflows of examples/workflows;
  * 5. starts the editor on http://localhost:5678 and prints what to open and the owner login.
  *
  * The user folder (default `<cache>/dev-instance`) is kept between runs, so workflows, credentials, executions
@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ConfigError } from '../../nodes/shared/cli/config';
+import { ConfigError } from '../../lib/cli/config';
 import { SANDBOX_CREDENTIALS } from '../sandbox/credentials';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import {

@@ -6,7 +6,7 @@
 import { authorizationHeader, secretsOf, type BitbucketAuth } from '../../nodes/shared/bitbucket/auth';
 import { BitbucketClient, PAGE_SIZE } from '../../nodes/shared/bitbucket/client';
 import { RequestLayer } from '../../nodes/shared/bitbucket/request';
-import { httpTransport } from '../../nodes/shared/bitbucket/transport';
+import { httpTransport, timerSleep } from '../../lib/http-transport';
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../sandbox/server';
 
 const N = 5000;
@@ -61,6 +61,7 @@ export async function benchPagination(): Promise<Row[]> {
 			baseUrl: sandbox.baseUrl,
 			transport: httpTransport({ authorization: authorizationHeader(auth) }),
 			secrets: secretsOf(auth),
+			sleep: timerSleep,
 		});
 		const client = new BitbucketClient(http);
 		const repo = { workspace: SANDBOX_CREDENTIALS.workspace, repo: SANDBOX_CREDENTIALS.repo };

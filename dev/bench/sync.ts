@@ -7,7 +7,7 @@
  * PostgreSQL with fsync and synchronous_commit on. The row-by-row baselines are measured on a sample of
  * BASELINE_ROWS records (their rate does not depend on the count) to keep the run short.
  *
- * Run: `npm run build && node dist/test/bench/sync.js` (or through the bench runner: benchSync()).
+ * Run: `npm run bench -- sync` (or through the bench runner: benchSync()).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,8 +21,8 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData, INodeParameter
 import { AxionDatabase } from '../../credentials/AxionDatabase.credentials';
 import { AxionSync } from '../../nodes/AxionSync/AxionSync.node';
 import { closeAllSyncStores, openSyncStore, type LinkInput, type SyncStore, type SyncStoreConfig } from '../../nodes/shared/sync';
-import { registerCredentialType, runNode } from '../helpers/n8n-engine';
-import { startPostgres } from '../helpers/postgres';
+import { registerCredentialType, runNode } from '../n8n/engine';
+import { startPostgres } from '../postgres';
 
 const ROWS = 10_000;
 const BASELINE_ROWS = 1_000;
@@ -94,9 +94,9 @@ async function nodeFigures(engine: string, credentials: ICredentialDataDecrypted
 		return result;
 	};
 	const common = { sourceTable: 'def_project', externalType: 'pullrequest', provider: 'bitbucket' };
-	await run({ operation: 'look_up_many', lookUpBy: 'external', externalId: '={{ $json.id }}', output: 'all', ...common }); // warm-up
-	const link = await time(() => run({ operation: 'link_record', sourceKey: '={{ $json.key }}', externalId: '={{ $json.id }}', status: 'synced', ...common }));
-	const lookup = await time(() => run({ operation: 'look_up_many', lookUpBy: 'external', externalId: '={{ $json.id }}', output: 'all', ...common, sourceTable: '' }));
+	await run({ operation: 'lookUpMany', lookUpBy: 'external', externalId: '={{ $json.id }}', output: 'all', ...common }); // warm-up
+	const link = await time(() => run({ operation: 'linkRecord', sourceKey: '={{ $json.key }}', externalId: '={{ $json.id }}', status: 'synced', ...common }));
+	const lookup = await time(() => run({ operation: 'lookUpMany', lookUpBy: 'external', externalId: '={{ $json.id }}', output: 'all', ...common, sourceTable: '' }));
 	return [
 		{ engine, what: `node: Link Record, ${ROWS.toLocaleString('en')} items (n8n WorkflowExecute)`, rows: ROWS, ms: link.ms },
 		{ engine, what: `node: Look Up Many, ${ROWS.toLocaleString('en')} items (n8n WorkflowExecute)`, rows: ROWS, ms: lookup.ms },
