@@ -18,6 +18,8 @@ const NAME = 'n8n-nodes-axion-bitbucket-cloud';
 const CREDENTIALS = ['BitbucketCloudApi', 'BitbucketCloudOAuth2Api'];
 const COPY = [
 	'nodes/BitbucketCloud',
+	'nodes/BitbucketCloudTrigger',
+	'nodes/BitbucketCloudPollTrigger',
 	'nodes/common',
 	'nodes/shared/bitbucket',
 	'nodes/shared/redact.js',
@@ -89,7 +91,7 @@ const pkg = {
 		n8nNodesApiVersion: 1,
 		strict: true,
 		credentials: CREDENTIALS.map((c) => `dist/credentials/${c}.credentials.js`),
-		nodes: ['dist/nodes/BitbucketCloud/BitbucketCloud.node.js'],
+		nodes: ['BitbucketCloud', 'BitbucketCloudTrigger', 'BitbucketCloudPollTrigger'].map((n) => `dist/nodes/${n}/${n}.node.js`),
 	},
 	peerDependencies: { 'n8n-workflow': '*' },
 };

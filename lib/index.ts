@@ -10,6 +10,7 @@ export {
 	ISSUE_PRIORITIES,
 	MERGE_STRATEGIES,
 	PAGE_SIZE,
+	PIPELINE_STATUSES,
 	PULL_REQUEST_STATES,
 	type BuildStatusInput,
 	type ClientOptions,
@@ -17,10 +18,14 @@ export {
 	type CreateIssueInput,
 	type CreatePullRequestInput,
 	type CreateRepositoryInput,
+	type HookEventType,
 	type ListOptions,
 	type MergeInput,
 	type MergeWait,
 	type PageResult,
+	type PipelineFilters,
+	type PipelineListOptions,
+	type PipelineStatus,
 	type PullRequestListOptions,
 	type RepositoryRole,
 	type UpdatePullRequestInput,
@@ -42,5 +47,6 @@ export { RequestLayer, type ApiResponse, type Query, type RequestLayerOptions, t
 export { DEFAULT_RETRY, type RetryOptions } from '../nodes/shared/bitbucket/retry';
 export { TransportNetworkError, type HttpMethod, type Transport, type TransportRequest, type TransportResponse } from '../nodes/shared/bitbucket/transport';
 export type { RepoRef } from '../nodes/shared/bitbucket/paths';
+export { signatureFor, verifyWebhookSignature, type SignatureCheck } from '../nodes/shared/bitbucket/webhookSignature';
 export type * from '../nodes/shared/bitbucket/types';
 export * as sync from '../nodes/shared/sync';

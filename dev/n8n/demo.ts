@@ -28,6 +28,7 @@ export const EXAMPLE_WORKFLOW_FILES = [
 	'sync-open-pull-requests.json',
 	'create-pull-request-and-link.json',
 	'trigger-staging-pipeline.json',
+	'notify-failed-pipeline-or-merged-pr.json',
 ] as const;
 
 export type ExampleWorkflowFile = (typeof EXAMPLE_WORKFLOW_FILES)[number];

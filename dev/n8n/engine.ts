@@ -4,7 +4,7 @@
  * and this.helpers.httpRequestWithAuthentication doing real HTTP (to the sandbox).
  * Only the credential store is replaced: credentials are handed in decrypted.
  */
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -287,4 +287,46 @@ export async function listSearch(
 	const search = node.nodeType.methods?.listSearch?.[method];
 	if (!search) throw new Error(`Test engine: no listSearch method ${method}`);
 	return await search.call(context, options.filter, options.paginationToken);
+}
+
+export interface Poller {
+	/** One poll, as n8n's poll scheduler runs it (`trigger`), or as "Fetch Test Event" does (`manual`). */
+	poll(mode?: 'trigger' | 'manual'): Promise<INodeExecutionData[] | null>;
+	/** The node's static data, as n8n would store it between polls. */
+	readonly staticData: IDataObject;
+}
+
+/**
+ * A poll trigger driven by n8n-core's own PollContext, on one Workflow object, so that the node's static data
+ * lives on between polls exactly as in an active workflow (n8n refuses poll intervals under a minute, so a real
+ * schedule is too slow for tests).
+ */
+export function createPoller(
+	node: Omit<WorkflowNode, 'name'> & { name?: string },
+	options: { credentials: Record<string, ICredentialDataDecryptedObject> },
+): Poller {
+	const inode: INode = {
+		id: 'poll-0',
+		name: node.name ?? 'Poll',
+		type: node.type,
+		typeVersion: node.typeVersion ?? 1,
+		position: [0, 0],
+		parameters: node.parameters,
+		credentials: Object.fromEntries((node.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
+	};
+	const nodeTypes = new TestNodeTypes({ [node.type]: node.nodeType });
+	const workflow = new Workflow({ id: 'poll-test', name: 'poll test', nodes: [inode], connections: {}, nodeTypes, active: true, settings: {}, staticData: {} });
+	const additionalData = buildAdditionalData(options.credentials);
+	return {
+		async poll(mode = 'trigger') {
+			const context = new PollContext(workflow, inode, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			const nodeType = node.nodeType;
+			if (!nodeType.poll) throw new Error(`Test engine: ${node.type} has no poll()`);
+			const result = await nodeType.poll.call(context);
+			return result ? result[0] : null;
+		},
+		get staticData() {
+			return workflow.getStaticData('node', inode) as IDataObject;
+		},
+	};
 }

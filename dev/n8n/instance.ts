@@ -44,6 +44,8 @@ export interface WorkflowNode {
 	credentials?: Record<string, { id: string; name: string }>;
 	continueOnFail?: boolean;
 	onError?: 'continueErrorOutput' | 'continueRegularOutput' | 'stopWorkflow';
+	/** Trigger nodes with webhooks: the id in their URL (`/webhook/<webhookId>/…`). */
+	webhookId?: string;
 }
 
 export interface WorkflowConnection {

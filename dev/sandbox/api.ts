@@ -3,6 +3,7 @@ import { authenticate, authorize } from './auth';
 import type { ApiResult, RouteContext } from './context';
 import { viewJson } from './cache';
 import { ApiError, errorBody } from './errors';
+import { eventsFor, type HookEvent } from './events';
 import { applyFields } from './fields';
 import { Links } from './links';
 import type { SandboxState } from './model';
@@ -28,6 +29,8 @@ export interface ApiResponse {
 	headers: Record<string, string>;
 	body: string;
 	authKind: AuthKind;
+	/** Webhook events the call fired (delivered after the answer). */
+	events?: HookEvent[];
 }
 
 export interface ApiEnvironment {
@@ -150,6 +153,7 @@ export function handleApiRequest(request: IncomingApiRequest, env: ApiEnvironmen
 			if (mutates) env.state.noteApiChange();
 		}
 		const response = render(result, request.query, auth.kind);
+		response.events = eventsFor(match.route, ctx, result);
 		if (auth.kind === 'accessToken') {
 			// Access tokens get their own rate-limit allowance, reported in X-RateLimit-* headers.
 			response.headers['x-ratelimit-limit'] = '1000';

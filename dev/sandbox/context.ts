@@ -33,6 +33,8 @@ export interface ApiResult {
 	headers?: Record<string, string>;
 	/** Paths left out unless asked for with `fields=+path` (e.g. reviewers in PR collections). */
 	hidden?: readonly string[];
+	/** A write that changed an existing object rather than creating one (webhooks tell them apart). */
+	updated?: boolean;
 }
 
 /**

@@ -2,7 +2,9 @@
  * Control endpoints under /_sandbox for out-of-process clients (a real n8n run, the demo): not part of the
  * Bitbucket API, not recorded, no auth, no latency.
  */
+import type { PipelineResult } from './model';
 import type { OAuth2Server } from './oauth2';
+import type { Tamper, WebhookDispatcher } from './webhooks';
 import type { FaultSpec, RecordedRequest } from './types';
 
 export interface ControlTarget {
@@ -15,7 +17,11 @@ export interface ControlTarget {
 	setAppPasswordsEnabled(on: boolean): void;
 	reset(): void;
 	readonly pendingFaults: number;
-	readonly state: { oauth2: OAuth2Server };
+	readonly state: { oauth2: OAuth2Server; mergePendingPolls: number };
+	readonly webhooks: WebhookDispatcher;
+	touchPullRequests(ids: number[], options?: { at?: string; title?: string; workspace?: string; repo?: string }): string;
+	pushCommits(branch: string, count: number, options?: { workspace?: string; repo?: string; message?: string }): Array<{ hash: string }>;
+	completePipeline(buildNumber: number, result: PipelineResult, options?: { workspace?: string; repo?: string }): void;
 }
 
 export interface ControlResponse {
@@ -56,6 +62,41 @@ export function faultFromJson(input: unknown): { fault: FaultSpec; times: number
 	return { fault, times };
 }
 
+function stringField(body: unknown, name: string, required = false): string | undefined {
+	const value = isRecord(body) ? body[name] : undefined;
+	if (value === undefined && !required) return undefined;
+	if (typeof value !== 'string' || !value) throw new Error(`${name} must be a non-empty string`);
+	return value;
+}
+
+function numberField(body: unknown, name: string): number {
+	const value = isRecord(body) ? body[name] : undefined;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+	return value;
+}
+
+const TAMPERS: readonly Tamper[] = ['noSignature', 'wrongSignature', 'bodyChangedAfterSigning'];
+const RESULTS: readonly PipelineResult[] = ['SUCCESSFUL', 'FAILED', 'STOPPED', 'ERROR'];
+
+/** Control routes that return a promise (a redelivery waits for its answer). */
+export async function handleAsyncControl(target: ControlTarget, method: string, path: string, body: unknown): Promise<ControlResponse | undefined> {
+	const route = `${method} ${path.replace(/\/$/, '')}`;
+	try {
+		switch (route) {
+			case 'POST /_sandbox/webhooks/redeliver':
+				await target.webhooks.redeliver(stringField(body, 'requestUuid', true) ?? '');
+				return { status: 200, body: target.webhooks.attempts.at(-1) };
+			case 'POST /_sandbox/webhooks/idle':
+				await target.webhooks.idle();
+				return { status: 200, body: { attempts: target.webhooks.attempts.length } };
+			default:
+				return undefined;
+		}
+	} catch (error) {
+		return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+	}
+}
+
 export function handleControl(target: ControlTarget, method: string, path: string, body: unknown): ControlResponse {
 	const route = `${method} ${path.replace(/\/$/, '')}`;
 	try {
@@ -88,6 +129,46 @@ export function handleControl(target: ControlTarget, method: string, path: strin
 				const enabled = isRecord(body) ? body['enabled'] : undefined;
 				if (typeof enabled !== 'boolean') throw new Error('Expected {"enabled": true|false}');
 				target.setAppPasswordsEnabled(enabled);
+				return { status: 204 };
+			}
+			case 'GET /_sandbox/webhooks':
+				return { status: 200, body: target.webhooks.attempts };
+			case 'POST /_sandbox/webhooks/tamper': {
+				const mode = stringField(body, 'mode', true) as Tamper;
+				if (!TAMPERS.includes(mode)) throw new Error(`mode must be one of ${TAMPERS.join(', ')}`);
+				const times = isRecord(body) && typeof body['times'] === 'number' ? body['times'] : 1;
+				target.webhooks.tamperNext(mode, times, stringField(body, 'urlPrefix'));
+				return { status: 204 };
+			}
+			case 'POST /_sandbox/webhooks/config': {
+				const timeoutMs = isRecord(body) && typeof body['timeoutMs'] === 'number' ? body['timeoutMs'] : undefined;
+				const retryDelayMs = isRecord(body) && typeof body['retryDelayMs'] === 'number' ? body['retryDelayMs'] : undefined;
+				target.webhooks.configure({ timeoutMs, retryDelayMs });
+				return { status: 204 };
+			}
+			case 'POST /_sandbox/pullrequests/touch': {
+				const ids = isRecord(body) && Array.isArray(body['ids']) ? body['ids'] : [];
+				if (ids.length === 0 || !ids.every((id) => Number.isInteger(id))) throw new Error('ids must be a list of pull request ids');
+				const updatedOn = target.touchPullRequests(ids as number[], {
+					at: stringField(body, 'at'),
+					title: stringField(body, 'title'),
+					workspace: stringField(body, 'workspace'),
+					repo: stringField(body, 'repo'),
+				});
+				return { status: 200, body: { updatedOn } };
+			}
+			case 'POST /_sandbox/commits/push': {
+				const commits = target.pushCommits(stringField(body, 'branch', true) ?? '', numberField(body, 'count'), {
+					workspace: stringField(body, 'workspace'),
+					repo: stringField(body, 'repo'),
+					message: stringField(body, 'message'),
+				});
+				return { status: 200, body: { commits: commits.map((c) => c.hash) } };
+			}
+			case 'POST /_sandbox/pipelines/complete': {
+				const result = (stringField(body, 'result') ?? 'SUCCESSFUL') as PipelineResult;
+				if (!RESULTS.includes(result)) throw new Error(`result must be one of ${RESULTS.join(', ')}`);
+				target.completePipeline(numberField(body, 'buildNumber'), result, { workspace: stringField(body, 'workspace'), repo: stringField(body, 'repo') });
 				return { status: 204 };
 			}
 			case 'GET /_sandbox/oauth2':

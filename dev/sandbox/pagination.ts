@@ -18,6 +18,11 @@ export interface PageLimits {
 export interface CachedPageLimits<T extends object> extends PageLimits {
 	/** Reuse rendered items while their version is unchanged. */
 	cacheAs?: ViewKey<T>;
+	/**
+	 * Query parameters the `next` and `previous` links leave out. Live Bitbucket's pipelines list drops `sort` and
+	 * `fields` from its `next` links (a community report): a client must put them back on every page.
+	 */
+	dropFromLinks?: readonly string[];
 }
 
 function renderer<T extends object>(ctx: RouteContext, render: (item: T) => unknown, cacheAs: ViewKey<T> | undefined): (item: T) => unknown {
@@ -68,8 +73,10 @@ export function pagelenOf(ctx: RouteContext, limits: PageLimits = {}): number {
 	return pagelen;
 }
 
-function linkWith(ctx: RouteContext, page: string | undefined): string {
-	const query = ctx.query.with('page', page);
+function linkWith(ctx: RouteContext, page: string | undefined, drop: readonly string[] = []): string {
+	const params = new URLSearchParams(ctx.query.with('page', page));
+	for (const name of drop) params.delete(name);
+	const query = params.toString();
 	return `${ctx.links.origin}${ctx.rawPath}${query ? `?${query}` : ''}`;
 }
 
@@ -85,10 +92,10 @@ export function paginate<T extends object>(ctx: RouteContext, items: readonly T[
 		values: slice.map(renderer(ctx, render, limits.cacheAs)),
 		page: Math.floor(offset / pagelen) + 1,
 	};
-	if (offset + pagelen < items.length) envelope.next = linkWith(ctx, encodeCursor(path, offset + pagelen));
+	if (offset + pagelen < items.length) envelope.next = linkWith(ctx, encodeCursor(path, offset + pagelen), limits.dropFromLinks);
 	if (offset > 0) {
 		const previous = Math.max(0, offset - pagelen);
-		envelope.previous = linkWith(ctx, previous === 0 ? undefined : encodeCursor(path, previous));
+		envelope.previous = linkWith(ctx, previous === 0 ? undefined : encodeCursor(path, previous), limits.dropFromLinks);
 	}
 	return envelope;
 }

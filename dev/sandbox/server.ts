@@ -7,10 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
 import { API_PREFIX, handleApiRequest, parseBody, type ApiResponse } from './api';
-import { handleControl, type ControlTarget } from './control';
+import { handleAsyncControl, handleControl, type ControlTarget } from './control';
 import { FaultQueue, faultResponse } from './faults';
+import { WebhookDispatcher } from './webhooks';
+import { completePipeline, pushCommits, touchPullRequests } from './changes';
+import { SANDBOX_CREDENTIALS } from './credentials';
 import { Links } from './links';
-import type { SandboxState } from './model';
+import type { CommitRecord, PipelineResult, SandboxState } from './model';
 import { QueryParams } from './query';
 import { prewarm } from './prewarm';
 import { createSeedState } from './seed';
@@ -60,6 +63,7 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 	readonly requests: RecordedRequest[] = [];
 	private currentState: SandboxState;
 	private readonly faults = new FaultQueue();
+	readonly webhooks = new WebhookDispatcher();
 	private latencyMs: number;
 	private appPasswordsEnabled: boolean;
 	private originValue = '';
@@ -127,11 +131,32 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		this.appPasswordsEnabled = on;
 	}
 
+	touchPullRequests(ids: number[], options: { at?: string; title?: string; workspace?: string; repo?: string } = {}): string {
+		const { updatedOn, events } = touchPullRequests(this.currentState, this.originValue, { ...this.target(options), ids, at: options.at, title: options.title });
+		this.webhooks.dispatch(events);
+		return updatedOn;
+	}
+
+	pushCommits(branch: string, count: number, options: { workspace?: string; repo?: string; message?: string } = {}): CommitRecord[] {
+		const { commits, events } = pushCommits(this.currentState, this.originValue, { ...this.target(options), branch, count, message: options.message });
+		this.webhooks.dispatch(events);
+		return commits;
+	}
+
+	completePipeline(buildNumber: number, result: PipelineResult, options: { workspace?: string; repo?: string } = {}): void {
+		this.webhooks.dispatch(completePipeline(this.currentState, this.originValue, { ...this.target(options), buildNumber, result }));
+	}
+
+	private target(options: { workspace?: string; repo?: string }): { workspace: string; repo: string } {
+		return { workspace: options.workspace ?? SANDBOX_CREDENTIALS.workspace, repo: options.repo ?? SANDBOX_CREDENTIALS.repo };
+	}
+
 	reset(): void {
 		this.currentState = createSeedState(this.options.seed);
 		prewarm(this.currentState, Links.for(this.originValue));
 		this.clearRequests();
 		this.clearFaults();
+		this.webhooks.clear();
 		this.latencyMs = this.options.latencyMs ?? 0;
 		this.appPasswordsEnabled = this.options.appPasswordsEnabled ?? false;
 	}
@@ -156,7 +181,7 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 
 		if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
 			const { body } = parseBody(rawBody, headers['content-type'] ?? 'application/json');
-			const result = handleControl(this, method, rawPath, body);
+			const result = (await handleAsyncControl(this, method, rawPath, body)) ?? handleControl(this, method, rawPath, body);
 			send(res, result.status, result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }, result.body === undefined ? '' : JSON.stringify(result.body));
 			return;
 		}
@@ -199,6 +224,8 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 				{ state: this.currentState, origin: this.originValue, appPasswordsEnabled: this.appPasswordsEnabled },
 			);
 			record.authKind = response.authKind;
+			// The change happened (even when a fault then loses the answer): Bitbucket delivers its webhooks.
+			if (response.events?.length) this.webhooks.dispatch(response.events);
 		} else {
 			record.authKind = authenticate(this.currentState, input.headers['authorization'], this.appPasswordsEnabled).kind;
 		}

@@ -1,4 +1,5 @@
-import type { SandboxState } from './model';
+import type { CommitRecord, PipelineResult, SandboxState } from './model';
+import type { WebhookDispatcher } from './webhooks';
 
 export interface SeedOptions {
 	/** Pull requests in technocore_axion/axion (default 120). */
@@ -85,5 +86,13 @@ export interface Sandbox {
 	reset(): void;
 	/** Direct read access to the data, for assertions. */
 	readonly state: SandboxState;
+	/** Webhook deliveries: the attempts made, tampering, redelivery, waiting for them. */
+	readonly webhooks: WebhookDispatcher;
+	/** Pull requests updated at one same moment (`at`, or now); delivers pullrequest:updated. */
+	touchPullRequests(ids: number[], options?: { at?: string; title?: string; workspace?: string; repo?: string }): string;
+	/** `count` commits pushed to a branch; delivers repo:push. */
+	pushCommits(branch: string, count: number, options?: { workspace?: string; repo?: string; message?: string }): CommitRecord[];
+	/** A pipeline finishes with a result; delivers repo:commit_status_created/updated. */
+	completePipeline(buildNumber: number, result: PipelineResult, options?: { workspace?: string; repo?: string }): void;
 	close(): Promise<void>;
 }

@@ -100,6 +100,8 @@ describe('n8n 2.41.1 loads n8n-nodes-axion-bitbucket as a community package', ()
 	const knownNodes: Array<[string, string]> = [
 		['BitbucketCloud', `${pkg.name}.bitbucketCloud`],
 		['AxionSync', `${pkg.name}.axionSync`],
+		['BitbucketCloudTrigger', `${pkg.name}.bitbucketCloudTrigger`],
+		['BitbucketCloudPollTrigger', `${pkg.name}.bitbucketCloudPollTrigger`],
 	];
 	for (const [className, typeName] of knownNodes) {
 		const listed = listedNodes.some((file) => basename(file).split('.')[0] === className);
@@ -109,7 +111,7 @@ describe('n8n 2.41.1 loads n8n-nodes-axion-bitbucket as a community package', ()
 			const registered = new Set(credentialTypes.map((type) => type.name));
 			const used = (node?.credentials ?? []).map((credential) => credential.name);
 			expect(used.filter((name) => !registered.has(name))).toEqual([]);
-			if (className === 'BitbucketCloud') {
+			if (className.startsWith('BitbucketCloud')) {
 				expect(used).toEqual(expect.arrayContaining(['bitbucketCloudApi', 'bitbucketCloudOAuth2Api']));
 			}
 		});
@@ -148,9 +150,9 @@ describe('n8n 2.41.1 loads the Bitbucket-only package n8n-nodes-axion-bitbucket-
 		await sandbox?.close();
 	});
 
-	it('registers the Bitbucket Cloud node and its two credentials, and nothing of Axion Sync', async () => {
+	it('registers the Bitbucket Cloud node, its triggers and its two credentials, and nothing of Axion Sync', async () => {
 		const nodes = (await n8n!.exportNodes()).map((node) => node.name).filter((name) => name.startsWith(`${CLOUD}.`) && !name.endsWith('Tool'));
-		expect(nodes).toEqual([`${CLOUD}.bitbucketCloud`]);
+		expect(nodes.sort()).toEqual([`${CLOUD}.bitbucketCloud`, `${CLOUD}.bitbucketCloudPollTrigger`, `${CLOUD}.bitbucketCloudTrigger`]);
 		expect(n8n!.loadErrors()).toEqual([]);
 		const cloudPackage = JSON.parse(readFileSync(join(n8n!.packageInstallDir!, 'package.json'), 'utf8')) as PackageJson;
 		expect(cloudPackage.dependencies ?? {}).toEqual({});

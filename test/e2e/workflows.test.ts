@@ -1,5 +1,5 @@
 /**
- * The three example workflows (examples/workflows/*.json), imported into a real n8n exactly as a user would
+ * The example workflows (examples/workflows/*.json), imported into a real n8n exactly as a user would
  * import them (same credential ids as the demo: `bitbucket-sandbox`, `axion-sqlite`), executed headless
  * against the Bitbucket sandbox, with the def_integration_sync rows they wrote read back from the SQLite file
  * (node:sqlite) in the instance's n8n folder.
@@ -33,6 +33,8 @@ const byFile = (file: (typeof EXAMPLE_WORKFLOW_FILES)[number]): WorkflowDefiniti
 const SYNC = byFile('sync-open-pull-requests.json');
 const CREATE = byFile('create-pull-request-and-link.json');
 const PIPELINE = byFile('trigger-staging-pipeline.json');
+const NOTIFY = byFile('notify-failed-pipeline-or-merged-pr.json');
+const TRIGGERS = [`${BITBUCKET_NODE}Trigger`, `${BITBUCKET_NODE}PollTrigger`];
 
 const pkg = JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as { n8n?: { nodes?: string[] } };
 const axionSyncListed = (pkg.n8n?.nodes ?? []).some((file) => file.endsWith('/AxionSync.node.js'));
@@ -52,10 +54,23 @@ describe('the example workflow files', () => {
 		for (const node of workflow.nodes) {
 			for (const [type, ref] of Object.entries(node.credentials ?? {})) expect(known.get(type)).toBe(ref.id);
 		}
-		// A Manual Trigger, so `n8n execute` (and the editor's "Execute workflow") can start it.
-		expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')).toBe(true);
-		expect(workflow.nodes.some((node) => node.type === BITBUCKET_NODE)).toBe(true);
-		expect(workflow.nodes.some((node) => node.type === AXION_SYNC_NODE)).toBe(true);
+		// Started by a Bitbucket trigger, or by a Manual Trigger (so `n8n execute` and "Execute workflow" can start it).
+		const starts = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.manualTrigger' || TRIGGERS.includes(node.type));
+		expect(starts.length).toBeGreaterThan(0);
+		expect(workflow.nodes.some((node) => node.type === BITBUCKET_NODE || TRIGGERS.includes(node.type))).toBe(true);
+	});
+
+	it('the sync runs on the poll trigger, with a Manual Trigger for the one-off backfill', () => {
+		const types = SYNC.nodes.map((node) => node.type);
+		expect(types).toEqual(expect.arrayContaining([`${BITBUCKET_NODE}PollTrigger`, 'n8n-nodes-base.manualTrigger', AXION_SYNC_NODE]));
+		expect(SYNC.connections['Still open?'].main.map((targets) => targets.map((t) => t.node))).toEqual([['Link pull request'], ['Mark closed']]);
+	});
+
+	it('the notification runs on the signed webhook trigger', () => {
+		const trigger = NOTIFY.nodes.find((node) => node.type === `${BITBUCKET_NODE}Trigger`)!;
+		expect(trigger.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+		expect(trigger.parameters.events).toEqual(['pullrequest:fulfilled', 'repo:commit_status_created', 'repo:commit_status_updated']);
+		expect(trigger.parameters.options).toMatchObject({ buildStates: ['FAILED'] });
 	});
 });
 
@@ -115,13 +130,13 @@ describe("the demo's Bitbucket credential (npm start)", () => {
 		// The demo's credentials; the SQLite file is the node's default, relative to the n8n folder.
 		await n8n.importCredentials([bitbucketDemoCredential({ kind: 'sandbox', baseUrl: sandbox.baseUrl }), axionDemoCredential()]);
 		sqliteFile = join(n8n.n8nFolder, 'axion-sync.sqlite');
-		// Without its Manual Trigger, as if only scheduled: what `n8n execute` does with it is checked below.
+		// Without its Manual Trigger, as if only polled: what `n8n execute` does with it is checked below.
 		const scheduleOnly: WorkflowDefinition = {
 			...SYNC,
 			id: 'axSyncScheduleOnly',
-			name: 'Scheduled only',
+			name: 'Polled only',
 			nodes: SYNC.nodes.filter((node) => node.type !== 'n8n-nodes-base.manualTrigger'),
-			connections: Object.fromEntries(Object.entries(SYNC.connections).filter(([source]) => source !== 'Run now')),
+			connections: Object.fromEntries(Object.entries(SYNC.connections).filter(([source]) => source !== 'Backfill (run once by hand)')),
 		};
 		await n8n.importWorkflows([...examples.map((e) => e.workflow), scheduleOnly]);
 		log(`[e2e] instance with the example workflows ready in ${seconds(Date.now() - started)}: ${n8n.root}`);
@@ -174,7 +189,7 @@ describe("the demo's Bitbucket credential (npm start)", () => {
 		});
 	});
 
-	describe('Sync open pull requests to Axion', () => {
+	describe('Sync pull requests to Axion (the backfill path)', () => {
 		const open = () => sandbox.state.repo(C.workspace, C.repo)!.pullRequests.filter((p) => p.state === 'OPEN');
 
 		it('first run: links every open pull request (the feature link does not count for def_pull_requests)', async () => {
@@ -251,7 +266,7 @@ describe("the demo's Bitbucket credential (npm start)", () => {
 		}
 	});
 
-	it('`n8n execute` cannot start a workflow that only has a Schedule Trigger: why the examples also have a Manual Trigger', async () => {
+	it('`n8n execute` cannot start a workflow that only has a poll trigger: why the sync example also has a Manual Trigger', async () => {
 		sandbox.clearRequests();
 		const result = await n8n.execute('axSyncScheduleOnly');
 		expect(result.ok).toBe(false);

@@ -99,6 +99,22 @@ describe('pagination', () => {
 		expect(await client.listPullRequests(REPO, { states: ALL_STATES, maxPages: 3 })).toHaveLength(120);
 	});
 
+	it('keeps sort and fields on every page, although the pipelines list drops them from its next links', async () => {
+		const { http } = testClient(sandbox);
+		const pipelines = await http.paginate<{ build_number: number }>(`/repositories/${REPO.workspace}/${REPO.repo}/pipelines`, {
+			maxPageSize: 10,
+			query: { sort: '-created_on', fields: 'values.uuid,values.build_number' },
+		});
+		expect(pipelines).toHaveLength(sandbox.state.repo(REPO.workspace, REPO.repo)!.pipelines.length);
+		const numbers = pipelines.map((p) => p.build_number);
+		// Newest first on every page, and only the asked fields: a page without them would break both.
+		expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+		expect(pipelines.every((p) => Object.keys(p).sort().join() === 'build_number,uuid')).toBe(true);
+		const calls = requestsTo(/\/pipelines$/);
+		expect(calls.length).toBeGreaterThan(1);
+		for (const call of calls) expect(call.query).toMatchObject({ sort: ['-created_on'], fields: ['values.uuid,values.build_number,next'], pagelen: ['10'] });
+	});
+
 	it('rejects a limit below 1 before any request', async () => {
 		const { client } = testClient(sandbox);
 		await expect(client.listPullRequests(REPO, { limit: 0 })).rejects.toThrow(BitbucketInputError);

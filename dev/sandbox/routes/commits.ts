@@ -126,7 +126,8 @@ export const commitRouteDefinitions: RouteDefinition[] = [
 			};
 			if (existing) repo.statuses.splice(repo.statuses.indexOf(existing), 1, status);
 			else repo.statuses.push(status);
-			return json(201, statusView(ctx, repo, status));
+			// Bitbucket answers 201 either way; the webhook tells a new status (created) from a changed one (updated).
+			return json(201, statusView(ctx, repo, status), { updated: existing !== undefined });
 		},
 	},
 ];

@@ -79,6 +79,40 @@ function createHook(ctx: RouteContext, owner: HookOwner, subjectType: HookRecord
 	return hook;
 }
 
+/** Replaces a hook's URL, events, description, active flag and (when given) secret, as PUT does on Bitbucket. */
+function updateHook(ctx: RouteContext, hook: HookRecord): void {
+	const body = objectBody(ctx);
+	const url = optionalString(body, 'url');
+	if (url !== undefined) {
+		if (!/^https?:\/\/[^\s/]+/.test(url)) throw invalidFields({ url: ['Enter a valid URL.'] });
+		hook.url = url;
+	}
+	const events = body['events'];
+	if (events !== undefined) {
+		if (!Array.isArray(events) || events.length === 0) throw invalidFields({ events: ['This field is required.'] });
+		const unknown = events.filter((e) => typeof e !== 'string' || !HOOK_EVENTS.includes(e));
+		if (unknown.length > 0) throw invalidFields({ events: unknown.map((e) => `"${String(e)}" is not a valid choice.`) });
+		hook.events = events.filter((e): e is string => typeof e === 'string');
+	}
+	const description = optionalString(body, 'description');
+	if (description !== undefined) hook.description = description;
+	const active = optionalBoolean(body, 'active');
+	if (active !== undefined) hook.active = active;
+	const secret = optionalString(body, 'secret');
+	if (secret !== undefined) hook.secret = secret || null;
+}
+
+/** The events a subject type can subscribe to, as `/hook_events/{subject_type}` lists them. */
+function hookEventTypes(subjectType: string): Json[] {
+	const events = subjectType === 'workspace' ? HOOK_EVENTS : HOOK_EVENTS.filter((e) => e !== 'project:updated' && !e.startsWith('repo:created'));
+	return events.map((event) => {
+		const [category, name] = event.split(':');
+		const label = name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+		const categories: Record<string, string> = { repo: 'Repository', pullrequest: 'Pull Request', issue: 'Issue', project: 'Project', pipeline: 'Pipeline' };
+		return { event, category: categories[category] ?? category, label, description: `Whenever ${category} ${name.replace(/_/g, ' ')}` };
+	});
+}
+
 function hookRoutes(base: string, access: 'repository' | 'workspace', ownerOf: (ctx: RouteContext) => HookOwner): RouteDefinition[] {
 	const subjectType = access === 'repository' ? 'repository' : 'workspace';
 	return [
@@ -114,6 +148,18 @@ function hookRoutes(base: string, access: 'repository' | 'workspace', ownerOf: (
 			},
 		},
 		{
+			method: 'PUT',
+			path: `${base}/hooks/:uid`,
+			scopes: SCOPES.writeWebhook,
+			access,
+			handle: (ctx) => {
+				const owner = ownerOf(ctx);
+				const hook = findHook(owner, ctx.params['uid']);
+				updateHook(ctx, hook);
+				return json(200, hookView(owner, hook));
+			},
+		},
+		{
 			method: 'DELETE',
 			path: `${base}/hooks/:uid`,
 			scopes: SCOPES.deleteWebhook,
@@ -131,5 +177,17 @@ function hookRoutes(base: string, access: 'repository' | 'workspace', ownerOf: (
 export const hookRouteDefinitions: RouteDefinition[] = [
 	...hookRoutes(R, 'repository', repoOwner),
 	...hookRoutes('/workspaces/:workspace', 'workspace', workspaceOwner),
+	{
+		method: 'GET',
+		path: '/hook_events/:subject_type',
+		scopes: [],
+		access: 'workspace',
+		accessTokenAllowed: true,
+		handle: (ctx) => {
+			const subjectType = ctx.params['subject_type'];
+			if (!['repository', 'workspace', 'user', 'team'].includes(subjectType)) throw notFound(`No such subject type: ${subjectType}`);
+			return json(200, paginate(ctx, hookEventTypes(subjectType), (e) => e));
+		},
+	},
 ];
 

@@ -61,7 +61,7 @@ function listPipelines(ctx: RouteContext): ApiResult {
 		throw badRequest(`Invalid sort: ${sort}`);
 	}
 	const sorted = sortBy(items, sort?.replace('run_creation_date', 'created_on'));
-	return json(200, paginate(ctx, sorted, (p) => pipelineView(ctx.links, repo, p), { cacheAs: PIPELINE_VIEW }));
+	return json(200, paginate(ctx, sorted, (p) => pipelineView(ctx.links, repo, p), { cacheAs: PIPELINE_VIEW, dropFromLinks: ['sort', 'fields'] }));
 }
 
 function commitFor(ctx: RouteContext, repo: RepositoryRecord, target: JsonObject): CommitRecord | undefined {

@@ -1,3 +1,4 @@
+import { rememberDeletedRef } from '../events';
 import { filterByQuery, sortBy } from '../bbql';
 import { json, noContent, type RouteContext, type RouteDefinition } from '../context';
 import { badRequest, invalidFields, notFound } from '../errors';
@@ -91,6 +92,7 @@ export const refRouteDefinitions: RouteDefinition[] = [
 			const branch = ctx.state.branch(repo, name);
 			if (!branch) throw notFound(`Branch "${name}" does not exist.`);
 			if (name === repo.mainbranch.name) throw badRequest('You can\'t delete the main branch.');
+			rememberDeletedRef(ctx, branch);
 			repo.branches.splice(repo.branches.indexOf(branch), 1);
 			return noContent();
 		},

@@ -8,7 +8,9 @@ import {
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestOptions,
+	type IPollFunctions,
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
@@ -24,7 +26,8 @@ import { RequestLayer } from '../../shared/bitbucket/request';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
 import { parseBody, TransportNetworkError, type Transport, type TransportResponse } from '../../shared/bitbucket/transport';
 
-export type BitbucketFunctions = IExecuteFunctions | ILoadOptionsFunctions;
+/** Every n8n context that talks to Bitbucket: the action node, its lists, and the triggers' hooks and polls. */
+export type BitbucketFunctions = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions;
 
 export type CredentialType = 'bitbucketCloudApi' | 'bitbucketCloudOAuth2Api';
 

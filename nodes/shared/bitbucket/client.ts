@@ -15,7 +15,7 @@ import { CommitsPart, type BuildStatusInput, type CommitListOptions } from './re
 import { DeploymentsPart } from './resources/deployments';
 import { IssuesPart, type CreateIssueInput } from './resources/issues';
 import { PAGE_SIZE, type ListOptions } from './resources/part';
-import { PipelinesPart } from './resources/pipelines';
+import { PipelinesPart, type PipelineListOptions } from './resources/pipelines';
 import {
 	PullRequestsPart,
 	type CreatePullRequestInput,
@@ -52,7 +52,7 @@ import type {
 export { PAGE_SIZE, type ListOptions, type PageResult } from './resources/part';
 export { BUILD_STATES, type BuildStatusInput, type CommitListOptions } from './resources/commits';
 export { ISSUE_KINDS, ISSUE_PRIORITIES, type CreateIssueInput } from './resources/issues';
-export { pipelineVariables } from './resources/pipelines';
+export { PIPELINE_STATUSES, pipelineVariables, type PipelineFilters, type PipelineListOptions, type PipelineStatus } from './resources/pipelines';
 export {
 	MERGE_STRATEGIES,
 	PULL_REQUEST_STATES,
@@ -63,7 +63,7 @@ export {
 	type UpdatePullRequestInput,
 } from './resources/pullRequests';
 export type { CreateRepositoryInput, RepositoryRole } from './resources/repositories';
-export type { WebhookInput, WebhookScope } from './resources/webhooks';
+export type { HookEventType, WebhookInput, WebhookScope } from './resources/webhooks';
 
 export interface ClientOptions {
 	/** How often to poll a 202 merge task. Default 2 000 ms. */
@@ -246,7 +246,7 @@ export class BitbucketClient {
 		return this.pullRequests.addComment(ref, id, text);
 	}
 
-	listPipelines(ref: RepoRef, options?: ListOptions & { sort?: string; q?: string }): Promise<Pipeline[]> {
+	listPipelines(ref: RepoRef, options?: PipelineListOptions): Promise<Pipeline[]> {
 		return this.pipelines.list(ref, options);
 	}
 

@@ -273,6 +273,8 @@ export class RequestLayer {
 		}
 		const seen = new Set<string>();
 		let url: string | undefined = 'url' in first ? this.url({ url: first.url }) : this.url({ path: first.path, query: first.query });
+		// What the first page asked for (sort, fields, q, state, pagelen) applies to every page.
+		const firstQuery = new URL(url).searchParams;
 		let number = 0;
 		let items = 0;
 		while (url !== undefined) {
@@ -290,7 +292,7 @@ export class RequestLayer {
 			const values = Array.isArray(body?.values) ? body.values : [];
 			items += values.length;
 			const rawNext = typeof body?.next === 'string' && body.next ? body.next : undefined;
-			const next = rawNext === undefined ? undefined : this.url({ url: rawNext, relativeTo: response.url });
+			const next = rawNext === undefined ? undefined : keepQuery(this.url({ url: rawNext, relativeTo: response.url }), firstQuery);
 			if (next !== undefined && seen.has(next)) {
 				throw new BitbucketPaginationError(
 					`Bitbucket returned a next link already visited after ${number} page(s); stopping to avoid a loop`,
@@ -376,6 +378,22 @@ export class RequestLayer {
 			body: this.redactor.value(parsed.raw),
 		});
 	}
+}
+
+/**
+ * A `next` link with every parameter of the first request it lacks put back (never `page`). Bitbucket's links
+ * normally carry them all; the pipelines list is known to drop `sort` and `fields`, which would mix orders and
+ * shapes across pages.
+ */
+function keepQuery(next: string, first: URLSearchParams): string {
+	const url = new URL(next);
+	let changed = false;
+	for (const name of new Set(first.keys())) {
+		if (name === 'page' || url.searchParams.has(name)) continue;
+		for (const value of first.getAll(name)) url.searchParams.append(name, value);
+		changed = true;
+	}
+	return changed ? url.toString() : next;
 }
 
 /** A query value as text; an object (from a JSON field) is a typed error naming the parameter, never "[object Object]". */

@@ -41,6 +41,12 @@ export class CommitsPart extends ResourcePart {
 		);
 	}
 
+	/** The commits of a revision page by page, newest first (hash cursors), for a walk that stops on its own. */
+	async *walk(ref: RepoRef, options: { revision: string; fields?: string }): AsyncGenerator<Commit[], void, undefined> {
+		const path = repoPath(ref, 'commits', refName(options.revision, 'revision', 'Branch or revision'));
+		for await (const page of this.http.pages<Commit>({ path, query: { pagelen: PAGE_SIZE.default, fields: options.fields } })) yield page.values;
+	}
+
 	async get(ref: RepoRef, hash: string): Promise<Commit> {
 		return await this.fetchOne<Commit>(repoPath(ref, 'commit', commitHash(hash, 'hash')));
 	}

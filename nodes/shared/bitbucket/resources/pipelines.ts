@@ -1,13 +1,66 @@
 /** Pipelines: list (newest first), get, trigger (with variables), stop, steps and step logs. */
 import { BitbucketInputError } from '../errors';
 import { commitHash, refName, repoPath, uuid, type RepoRef } from '../paths';
+import type { Query } from '../request';
 import type { Pipeline, PipelineStep, PipelineTarget, PipelineVariable } from '../types';
 import { PAGE_SIZE, ResourcePart, type ListOptions } from './part';
 
+/**
+ * The pipelines list filters with its own query parameters, not BBQL (`q` is ignored there): status, the branch
+ * or ref, the trigger, the creator, the selector and the creation date.
+ */
+export interface PipelineFilters {
+	status?: PipelineStatus;
+	branch?: string;
+	refName?: string;
+	refType?: 'BRANCH' | 'TAG' | 'ANNOTATED_TAG';
+	commitHash?: string;
+	triggerType?: 'PUSH' | 'MANUAL' | 'SCHEDULED' | 'PARENT_STEP';
+	creatorUuid?: string;
+	selectorType?: 'BRANCH' | 'TAG' | 'CUSTOM' | 'PULLREQUESTS' | 'DEFAULT';
+	selectorPattern?: string;
+	createdOn?: string;
+}
+
+export const PIPELINE_STATUSES = ['PARSING', 'PENDING', 'PAUSED', 'HALTED', 'BUILDING', 'ERROR', 'PASSED', 'FAILED', 'STOPPED', 'UNKNOWN'] as const;
+export type PipelineStatus = (typeof PIPELINE_STATUSES)[number];
+
+export type PipelineListOptions = ListOptions & { sort?: string; filters?: PipelineFilters };
+
+function filterQuery(filters: PipelineFilters = {}): Query {
+	if (filters.status !== undefined && !PIPELINE_STATUSES.includes(filters.status)) {
+		throw new BitbucketInputError(`Unknown pipeline status "${String(filters.status)}" (use ${PIPELINE_STATUSES.join(', ')})`, 'filters.status');
+	}
+	return {
+		status: filters.status,
+		'target.branch': filters.branch ? refName(filters.branch, 'filters.branch', 'Branch') : undefined,
+		'target.ref_name': filters.refName ? refName(filters.refName, 'filters.refName', 'Ref name') : undefined,
+		'target.ref_type': filters.refType,
+		'target.commit.hash': filters.commitHash ? commitHash(filters.commitHash, 'filters.commitHash') : undefined,
+		trigger_type: filters.triggerType,
+		'creator.uuid': filters.creatorUuid ? uuid(filters.creatorUuid, 'filters.creatorUuid', 'Creator UUID') : undefined,
+		'target.selector.type': filters.selectorType,
+		'target.selector.pattern': filters.selectorPattern,
+		created_on: filters.createdOn,
+	};
+}
+
 export class PipelinesPart extends ResourcePart {
 	/** Newest first by default. */
-	async list(ref: RepoRef, options: ListOptions & { sort?: string; q?: string } = {}): Promise<Pipeline[]> {
-		return await this.collect<Pipeline>(repoPath(ref, 'pipelines'), PAGE_SIZE.default, options, { sort: options.sort ?? '-created_on', q: options.q }, (p) => p.uuid);
+	async list(ref: RepoRef, options: PipelineListOptions = {}): Promise<Pipeline[]> {
+		return await this.collect<Pipeline>(
+			repoPath(ref, 'pipelines'),
+			PAGE_SIZE.default,
+			options,
+			{ sort: options.sort ?? '-created_on', ...filterQuery(options.filters) },
+			(p) => p.uuid,
+		);
+	}
+
+	/** The pipelines page by page (newest first unless `sort` says otherwise), for a walk that stops on its own. */
+	async *walk(ref: RepoRef, options: { sort?: string; filters?: PipelineFilters; fields?: string } = {}): AsyncGenerator<Pipeline[], void, undefined> {
+		const query: Query = { sort: options.sort ?? '-created_on', ...filterQuery(options.filters), pagelen: PAGE_SIZE.default, fields: options.fields };
+		for await (const page of this.http.pages<Pipeline>({ path: repoPath(ref, 'pipelines'), query })) yield page.values;
 	}
 
 	async get(ref: RepoRef, pipelineUuid: string): Promise<Pipeline> {

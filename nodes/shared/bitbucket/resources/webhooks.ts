@@ -16,7 +16,20 @@ export interface WebhookInput {
 /** A repository's hooks when `repo` is given, else the workspace's. */
 export type WebhookScope = { workspace: string; repo?: string };
 
+/** An event a webhook can subscribe to, as `/hook_events/{subject_type}` lists it. */
+export interface HookEventType {
+	event: string;
+	category?: string;
+	label?: string;
+	description?: string;
+}
+
 export class WebhooksPart extends ResourcePart {
+	/** The events a repository or workspace webhook can subscribe to (public data, no scope needed). */
+	async eventTypes(subjectType: 'repository' | 'workspace'): Promise<HookEventType[]> {
+		return await this.collect<HookEventType>(path('hook_events', subjectType), PAGE_SIZE.default, {}, {});
+	}
+
 	async list(scope: WebhookScope, options: ListOptions = {}): Promise<Webhook[]> {
 		return await this.collect<Webhook>(hooksPath(scope), PAGE_SIZE.default, options, {});
 	}
