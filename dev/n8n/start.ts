@@ -166,12 +166,13 @@ async function main(): Promise<void> {
 
 	const { email, password } = N8nInstance.owner;
 	const base = `http://localhost:${port}`;
+	const nameWidth = Math.max(...examples.map((e) => e.workflow.name.length)) + 2;
 	const lines = [
 		'',
 		`Ready in ${elapsed()}. Open ${base} and sign in as ${email} / ${password}`,
 		'',
-		'Example workflows (open one, then "Execute workflow"):',
-		...examples.map((e) => `  ${e.workflow.name.padEnd(44)} ${base}/workflow/${e.workflow.id}`),
+		'Example workflows (open one, then "Execute workflow"; a workflow that starts with a trigger listens once you publish it):',
+		...examples.map((e) => `  ${e.workflow.name.padEnd(nameWidth)} ${base}/workflow/${e.workflow.id}`),
 		'',
 		`Bitbucket: ${describeTarget(target)}`,
 		...(real
