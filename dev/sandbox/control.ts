@@ -5,7 +5,7 @@
 import type { PipelineResult } from './model';
 import type { OAuth2Server } from './oauth2';
 import type { Tamper, WebhookDispatcher } from './webhooks';
-import type { FaultSpec, RecordedRequest } from './types';
+import type { FaultSpec, RateLimitSpec, RecordedRequest, TrafficStats } from './types';
 
 export interface ControlTarget {
 	readonly baseUrl: string;
@@ -15,6 +15,8 @@ export interface ControlTarget {
 	clearFaults(): void;
 	setLatency(ms: number): void;
 	setAppPasswordsEnabled(on: boolean): void;
+	setRateLimit(spec: RateLimitSpec | undefined): void;
+	readonly traffic: TrafficStats;
 	reset(): void;
 	readonly pendingFaults: number;
 	readonly state: { oauth2: OAuth2Server; mergePendingPolls: number };
@@ -131,6 +133,18 @@ export function handleControl(target: ControlTarget, method: string, path: strin
 				target.setAppPasswordsEnabled(enabled);
 				return { status: 204 };
 			}
+			case 'POST /_sandbox/rate-limit': {
+				// {"every": 20, "nearLimitAfter": 0}; {} or null removes the limit.
+				const every = isRecord(body) && body['every'] !== undefined ? body['every'] : undefined;
+				const nearLimitAfter = isRecord(body) && body['nearLimitAfter'] !== undefined ? body['nearLimitAfter'] : undefined;
+				if ((every !== undefined && typeof every !== 'number') || (nearLimitAfter !== undefined && typeof nearLimitAfter !== 'number')) {
+					throw new Error('Expected {"every"?: <whole number>, "nearLimitAfter"?: <whole number>}');
+				}
+				target.setRateLimit(every === undefined && nearLimitAfter === undefined ? undefined : { every, nearLimitAfter });
+				return { status: 204 };
+			}
+			case 'GET /_sandbox/traffic':
+				return { status: 200, body: target.traffic };
 			case 'GET /_sandbox/webhooks':
 				return { status: 200, body: target.webhooks.attempts };
 			case 'POST /_sandbox/webhooks/tamper': {

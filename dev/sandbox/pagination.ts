@@ -1,7 +1,11 @@
 /**
  * Bitbucket pagination: `{ pagelen, size?, page?, values, next?, previous? }`. `next` is an absolute URL that
- * carries the original query (q, sort, state, fields, pagelen, ...) plus an opaque `page` cursor; clients must
- * follow it, not compute page numbers. The last page has no `next`.
+ * carries the original query (q, sort, state, fields, pagelen, ...) plus the `page` to fetch. The last page has
+ * no `next`. Two kinds, as on the live service:
+ *  - page-numbered lists (pull requests, repositories, pipelines, issues, deployments, comments, ...) answer with
+ *    `size` and `page`, and `next` carries `page=N+1`. A page past the end answers 400 "Invalid page";
+ *  - cursor lists (filtered branch and tag lists, pull-request activity) carry an opaque, signed `page` cursor
+ *    and no `page` number; commits use the hash of the next page's first commit (paginateByHash).
  */
 import { createHmac } from 'node:crypto';
 import type { RouteContext } from './context';
@@ -13,6 +17,8 @@ export interface PageLimits {
 	defaultPagelen?: number;
 	/** Default 100; pull-request lists allow 50, diffstat 5000. Above it: 400 "Invalid pagelen". */
 	maxPagelen?: number;
+	/** `number` (default): `page=N` links with `size` and `page`; `opaque`: a signed cursor, no page number. */
+	pages?: 'number' | 'opaque';
 }
 
 export interface CachedPageLimits<T extends object> extends PageLimits {
@@ -80,22 +86,29 @@ function linkWith(ctx: RouteContext, page: string | undefined, drop: readonly st
 	return `${ctx.links.origin}${ctx.rawPath}${query ? `?${query}` : ''}`;
 }
 
-/** List-based pagination with size and page numbers. `render` runs only on the items of the page. */
+/** The offset a numbered `page` stands for: a positive whole number, and not past the end (except page 1). */
+function numberedOffset(page: string | undefined, pagelen: number, total: number): number {
+	if (page === undefined) return 0;
+	if (!/^\d+$/.test(page) || Number(page) < 1) throw badRequest('Invalid page');
+	const offset = (Number(page) - 1) * pagelen;
+	if (offset > 0 && offset >= total) throw badRequest('Invalid page');
+	return offset;
+}
+
+/** List pagination (page numbers, or opaque cursors with `pages: 'opaque'`). `render` runs only on the items of the page. */
 export function paginate<T extends object>(ctx: RouteContext, items: readonly T[], render: (item: T) => unknown, limits: CachedPageLimits<T> = {}): Envelope {
 	const pagelen = pagelenOf(ctx, limits);
 	const path = collectionPath(ctx);
-	const offset = decodeCursor(path, ctx.query.get('page'));
+	const numbered = limits.pages !== 'opaque';
+	const offset = numbered ? numberedOffset(ctx.query.get('page'), pagelen, items.length) : decodeCursor(path, ctx.query.get('page'));
 	const slice = items.slice(offset, offset + pagelen);
-	const envelope: Envelope = {
-		pagelen,
-		size: items.length,
-		values: slice.map(renderer(ctx, render, limits.cacheAs)),
-		page: Math.floor(offset / pagelen) + 1,
-	};
-	if (offset + pagelen < items.length) envelope.next = linkWith(ctx, encodeCursor(path, offset + pagelen), limits.dropFromLinks);
+	const link = (at: number) => (numbered ? String(Math.floor(at / pagelen) + 1) : encodeCursor(path, at));
+	const envelope: Envelope = { pagelen, size: items.length, values: slice.map(renderer(ctx, render, limits.cacheAs)) };
+	if (numbered) envelope.page = Math.floor(offset / pagelen) + 1;
+	if (offset + pagelen < items.length) envelope.next = linkWith(ctx, link(offset + pagelen), limits.dropFromLinks);
 	if (offset > 0) {
 		const previous = Math.max(0, offset - pagelen);
-		envelope.previous = linkWith(ctx, previous === 0 ? undefined : encodeCursor(path, previous), limits.dropFromLinks);
+		envelope.previous = linkWith(ctx, previous === 0 ? undefined : link(previous), limits.dropFromLinks);
 	}
 	return envelope;
 }

@@ -17,12 +17,12 @@ import type { CommitRecord, PipelineResult, SandboxState } from './model';
 import { QueryParams } from './query';
 import { prewarm } from './prewarm';
 import { createSeedState } from './seed';
-import type { FaultSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions } from './types';
+import type { FaultSpec, RateLimitSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions, TrafficStats } from './types';
 
 export { SANDBOX_CREDENTIALS } from './credentials';
 export { DEFAULT_SEED } from './seed';
 export type { SandboxState } from './model';
-export type { AuthKind, FaultSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions, SeedOptions } from './types';
+export type { AuthKind, FaultSpec, RateLimitSpec, RecordedRequest, RequestFilter, Sandbox, SandboxOptions, SeedOptions, TrafficStats } from './types';
 
 const CONTROL_PREFIX = '/_sandbox';
 
@@ -67,6 +67,11 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 	private latencyMs: number;
 	private appPasswordsEnabled: boolean;
 	private originValue = '';
+	private rateLimit: RateLimitSpec | undefined;
+	private rateLimitCount = 0;
+	private inFlight = 0;
+	readonly traffic: TrafficStats = { connections: 0, maxInFlight: 0, rateLimited: 0 };
+	onRequest?: (request: RecordedRequest, index: number) => number | void;
 
 	constructor(
 		private readonly options: SandboxOptions,
@@ -112,6 +117,20 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 
 	clearRequests(): void {
 		this.requests.length = 0;
+		Object.assign(this.traffic, { connections: 0, maxInFlight: 0, rateLimited: 0 });
+	}
+
+	/** Counts a new TCP connection (the server's 'connection' event). */
+	connected(): void {
+		this.traffic.connections++;
+	}
+
+	setRateLimit(spec: RateLimitSpec | undefined): void {
+		for (const [name, value] of Object.entries(spec ?? {})) {
+			if (value !== undefined && (!Number.isInteger(value) || value < (name === 'every' ? 1 : 0))) throw new Error(`${name} must be a whole number${name === 'every' ? ' of at least 1' : ''}, got ${String(value)}`);
+		}
+		this.rateLimit = spec;
+		this.rateLimitCount = 0;
 	}
 
 	inject(fault: FaultSpec, times = 1): void {
@@ -159,6 +178,8 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		this.webhooks.clear();
 		this.latencyMs = this.options.latencyMs ?? 0;
 		this.appPasswordsEnabled = this.options.appPasswordsEnabled ?? false;
+		this.setRateLimit(undefined);
+		this.onRequest = undefined;
 	}
 
 	close(): Promise<void> {
@@ -194,7 +215,24 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 			send(res, 404, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ type: 'error', error: { message: 'Not found: the API lives under /2.0' } }));
 			return;
 		}
-		await this.handleApi(req, res, { method, rawPath, search, rawBody, headers, arrived });
+		this.inFlight++;
+		this.traffic.maxInFlight = Math.max(this.traffic.maxInFlight, this.inFlight);
+		try {
+			await this.handleApi(req, res, { method, rawPath, search, rawBody, headers, arrived });
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	/** The steady rate limit's verdict for one more API request: a 429, and whether to say NearLimit. */
+	private rateLimitFor(): { limited: boolean; nearLimit: boolean } {
+		if (!this.rateLimit) return { limited: false, nearLimit: false };
+		this.rateLimitCount++;
+		const { every, nearLimitAfter } = this.rateLimit;
+		return {
+			limited: every !== undefined && this.rateLimitCount % every === 0,
+			nearLimit: nearLimitAfter !== undefined && this.rateLimitCount > nearLimitAfter,
+		};
 	}
 
 	private async handleApi(
@@ -213,9 +251,14 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 			rawBody: input.rawBody,
 			authKind: 'none',
 			status: 0,
+			arrivedAt: input.arrived,
+			answeredAt: 0,
 		};
 		this.requests.push(record);
-		const fault = this.faults.take(input.method, input.rawPath);
+		const extraDelay = this.onRequest?.(record, this.requests.length - 1);
+		const limit = this.rateLimitFor();
+		const fault = limit.limited ? { status: 429 } : this.faults.take(input.method, input.rawPath);
+		if (limit.limited) this.traffic.rateLimited++;
 		const processFirst = fault !== undefined && fault.afterProcessing === true && (fault.drop === true || fault.status >= 500);
 		let response: ApiResponse | undefined;
 		if (!fault || processFirst) {
@@ -229,7 +272,9 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		} else {
 			record.authKind = authenticate(this.currentState, input.headers['authorization'], this.appPasswordsEnabled).kind;
 		}
-		if (this.latencyMs > 0) await sleepUntil(input.arrived + this.latencyMs);
+		const delay = this.latencyMs + (typeof extraDelay === 'number' ? extraDelay : 0);
+		if (delay > 0) await sleepUntil(input.arrived + delay);
+		record.answeredAt = performance.now();
 		if (fault) {
 			if (fault.drop) {
 				record.status = 0;
@@ -238,12 +283,12 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 			}
 			const faulted = faultResponse(fault);
 			record.status = faulted.status;
-			send(res, faulted.status, faulted.headers, faulted.body);
+			send(res, faulted.status, limit.nearLimit ? { ...faulted.headers, 'x-ratelimit-nearlimit': 'true' } : faulted.headers, faulted.body);
 			return;
 		}
 		if (!response) throw new Error('unreachable: no response');
 		record.status = response.status;
-		send(res, response.status, response.headers, response.body);
+		send(res, response.status, limit.nearLimit ? { ...response.headers, 'x-ratelimit-nearlimit': 'true' } : response.headers, response.body);
 	}
 }
 
@@ -258,6 +303,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 	server.keepAliveTimeout = 5_000;
 	const sandbox = new BitbucketSandbox(options, server);
+	server.on('connection', () => sandbox.connected());
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, host, () => {

@@ -41,6 +41,9 @@ export interface RecordedRequest {
 	authKind: AuthKind;
 	/** What the sandbox answered; 0 when the connection was dropped without an answer. */
 	status: number;
+	/** performance.now() when the request arrived and when its answer was sent (0 until then). */
+	arrivedAt: number;
+	answeredAt: number;
 }
 
 export interface FaultSpec {
@@ -63,6 +66,24 @@ export interface FaultSpec {
 	location?: string;
 }
 
+/** A steady rate limit, as a busy account meets it (set with `setRateLimit`, cleared by `reset`). */
+export interface RateLimitSpec {
+	/** Every n-th API request (counted from when the limit is set) answers 429, text/plain, without Retry-After. */
+	every?: number;
+	/** From this many API requests on (0: from the first), answers carry `X-RateLimit-NearLimit: true`. */
+	nearLimitAfter?: number;
+}
+
+/** What reached the server since the last reset or `clearRequests`. */
+export interface TrafficStats {
+	/** TCP connections opened (a client that reuses keep-alive connections opens few). */
+	connections: number;
+	/** The most API requests that were being answered at one moment. */
+	maxInFlight: number;
+	/** 429s sent by the rate limit (`setRateLimit`), not by injected faults. */
+	rateLimited: number;
+}
+
 export interface RequestFilter {
 	method?: string;
 	pathPattern?: RegExp;
@@ -82,6 +103,16 @@ export interface Sandbox {
 	clearFaults(): void;
 	setLatency(ms: number): void;
 	setAppPasswordsEnabled(on: boolean): void;
+	/** A steady rate limit; `undefined` removes it. */
+	setRateLimit(spec: RateLimitSpec | undefined): void;
+	/** Connections, concurrency and rate-limit answers since the last reset or `clearRequests`. */
+	readonly traffic: TrafficStats;
+	/**
+	 * Called as each API request arrives, before it is answered (the record's status is still 0): a test can
+	 * change the data between two pages of a walk, or return a number of milliseconds to answer this request
+	 * that much later than the others. Cleared by `reset`.
+	 */
+	onRequest?: (request: RecordedRequest, index: number) => number | void;
 	/** Reseed data, clear requests and faults, latency and app-password switch back to the options. */
 	reset(): void;
 	/** Direct read access to the data, for assertions. */

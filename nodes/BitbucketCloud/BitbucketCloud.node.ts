@@ -89,6 +89,26 @@ export const rateLimiting: INodeProperties = {
 	],
 };
 
+export const requestOptions: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Parallel Requests',
+			name: 'parallelRequests',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 16 },
+			default: 4,
+			description:
+				'How many requests to Bitbucket may run at once: input items side by side, and the pages of a long list. The output keeps the order of the input.',
+			hint: 'Not set: 4 for operations that read, 1 for operations that change data. On a rate limit every request waits together; when Bitbucket says the limit is near, half as many run.',
+		},
+	],
+};
+
 export class BitbucketCloud implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Bitbucket Cloud',
@@ -119,6 +139,7 @@ export class BitbucketCloud implements INodeType {
 				default: 'bitbucketCloudApi',
 			},
 			...resourceProperties(),
+			requestOptions,
 			rateLimiting,
 		],
 	};

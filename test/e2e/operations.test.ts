@@ -141,6 +141,18 @@ beforeAll(async () => {
 			),
 		]),
 		chain('wfRevokedToken', [bitbucketNode('Repository', { resource: 'repository', operation: 'get', ...repoParams }, revoked)]),
+		chain('wfParallel', [
+			plainNode('Forty pull request ids', 'n8n-nodes-base.set', 3.4, {
+				assignments: { assignments: [{ id: 'prs', name: 'prs', value: '={{ Array.from({ length: 40 }, (_, i) => i + 1) }}', type: 'array' }] },
+				options: {},
+			}),
+			plainNode('One item each', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'prs', options: {} }),
+			bitbucketNode(
+				'Get pull request',
+				{ resource: 'pullRequest', operation: 'get', ...repoParams, pullRequest: rl('={{ $json.prs }}'), simplify: true, requestOptions: { parallelRequests: 8 } },
+				cred,
+			),
+		]),
 		chain('wfContinueOnFail', [
 			plainNode('Three pull request ids', 'n8n-nodes-base.set', 3.4, {
 				assignments: { assignments: [{ id: 'prs', name: 'prs', value: '={{ ["3", "99999", "4"] }}', type: 'array' }] },
@@ -312,6 +324,30 @@ describe('a 429 storm without Retry-After', () => {
 		expect(limited.every((r) => r.authKind === 'apiToken')).toBe(true);
 		// Each page was eventually answered: pages of 50 plus the three refused attempts.
 		expect(requestsTo('GET', /\/pullrequests$/).filter((r) => r.status === 200)).toHaveLength(Math.ceil(all.length / 50));
+	});
+});
+
+describe('Parallel Requests', () => {
+	it('gets 40 pull requests 8 at a time, in the order of the input, while the answers arrive in another order', async () => {
+		sandbox.setLatency(20);
+		// The earlier the pull request, the slower its answer.
+		sandbox.onRequest = (request) => {
+			const id = Number(/\/pullrequests\/(\d+)$/.exec(request.path)?.[1] ?? 0);
+			return id ? (40 - id) * 3 : 0;
+		};
+		try {
+			const result = ok(await execute('wfParallel'));
+			const items = result.items('Get pull request');
+			expect(items.map((i) => i.json.id)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+			expect(items.map((i) => i.pairedItem)).toEqual(Array.from({ length: 40 }, (_, item) => ({ item })));
+			expect(sandbox.traffic.maxInFlight).toBe(8);
+			// Answered out of order: the items did run side by side.
+			const answered = [...requestsTo('GET', /\/pullrequests\/\d+$/)].sort((a, b) => a.answeredAt - b.answeredAt);
+			expect(answered.map((r) => Number(r.path.split('/').pop()))).not.toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+		} finally {
+			sandbox.setLatency(0);
+			sandbox.onRequest = undefined;
+		}
 	});
 });
 

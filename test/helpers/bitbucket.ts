@@ -23,7 +23,8 @@ export const FAST_RETRY: Partial<RetryOptions> = {
 export interface TestClient {
 	client: BitbucketClient;
 	http: RequestLayer;
-	retries: RetryEvent[];
+	/** Every retry the layer announced, with performance.now() when it did (the sandbox's clock, same process). */
+	retries: Array<RetryEvent & { at: number }>;
 }
 
 export function testClient(
@@ -35,10 +36,12 @@ export function testClient(
 		now?: () => number;
 		client?: ClientOptions;
 		baseUrl?: string;
+		/** Requests in flight at once (the layer's default when unset: 4). */
+		concurrency?: number;
 	} = {},
 ): TestClient {
 	const auth = options.auth ?? apiTokenAuth;
-	const retries: RetryEvent[] = [];
+	const retries: TestClient['retries'] = [];
 	const http = new RequestLayer({
 		baseUrl: options.baseUrl ?? sandbox.baseUrl,
 		transport: httpTransport({ authorization: authorizationHeader(auth) }),
@@ -46,7 +49,8 @@ export function testClient(
 		secrets: secretsOf(auth),
 		sleep: options.sleep ?? timerSleep,
 		now: options.now,
-		onRetry: (e) => retries.push(e),
+		concurrency: options.concurrency,
+		onRetry: (e) => retries.push({ ...e, at: performance.now() }),
 	});
 	return { client: new BitbucketClient(http, { mergePollIntervalMs: 5, ...options.client }), http, retries };
 }

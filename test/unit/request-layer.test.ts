@@ -86,7 +86,7 @@ describe('pagination', () => {
 		const prs = await client.listPullRequests(REPO, { states: ALL_STATES, fields: 'values.id,values.title' });
 		expect(prs).toHaveLength(120);
 		expect(Object.keys(prs[0]).sort()).toEqual(['id', 'title']);
-		expect(requestsTo(PR_PATH)[0].query.fields).toEqual(['values.id,values.title,next']);
+		expect(requestsTo(PR_PATH)[0].query.fields).toEqual(['values.id,values.title,next,size,page']);
 	});
 
 	it('says so when maxPages stops the walk instead of truncating silently', async () => {
@@ -112,7 +112,7 @@ describe('pagination', () => {
 		expect(pipelines.every((p) => Object.keys(p).sort().join() === 'build_number,uuid')).toBe(true);
 		const calls = requestsTo(/\/pipelines$/);
 		expect(calls.length).toBeGreaterThan(1);
-		for (const call of calls) expect(call.query).toMatchObject({ sort: ['-created_on'], fields: ['values.uuid,values.build_number,next'], pagelen: ['10'] });
+		for (const call of calls) expect(call.query).toMatchObject({ sort: ['-created_on'], fields: ['values.uuid,values.build_number,next,size,page'], pagelen: ['10'] });
 	});
 
 	it('rejects a limit below 1 before any request', async () => {

@@ -131,7 +131,7 @@ describe('authentication', () => {
 });
 
 describe('pagination', () => {
-	it('wraps collections in the envelope with an absolute, opaque next link and no previous on page 1', async () => {
+	it('wraps page-numbered collections in the envelope with size, page and an absolute next link to page 2', async () => {
 		const reply = await call(`${REPO}/pullrequests`);
 		expect(reply.status).toBe(200);
 		expect(reply.json).toMatchObject({ pagelen: 10, page: 1, size: 54 });
@@ -140,9 +140,19 @@ describe('pagination', () => {
 		const next = new URL(String(reply.json['next']));
 		expect(next.origin).toBe(sandbox.origin);
 		expect(next.pathname).toBe('/2.0/repositories/technocore_axion/axion/pullrequests');
-		const cursor = next.searchParams.get('page') ?? '';
+		expect(next.searchParams.get('page')).toBe('2');
+	});
+
+	it('pages filtered branch lists and pull-request activity with an opaque cursor and no page number', async () => {
+		const filtered = await call(`${REPO}/refs/branches?pagelen=2&q=${encodeURIComponent('name ~ "feature"')}`);
+		expect(filtered.status).toBe(200);
+		expect(filtered.json['page']).toBeUndefined();
+		const cursor = new URL(String(filtered.json['next'])).searchParams.get('page') ?? '';
 		expect(cursor).not.toMatch(/^\d+$/);
 		expect(cursor.length).toBeGreaterThan(8);
+		const plain = await call(`${REPO}/refs/branches?pagelen=2`);
+		expect(plain.json['page']).toBe(1);
+		expect(new URL(String(plain.json['next'])).searchParams.get('page')).toBe('2');
 	});
 
 	it('walks every OPEN pull request exactly once, carrying q, sort, state and pagelen, with no next on the last page', async () => {
@@ -163,14 +173,19 @@ describe('pagination', () => {
 		expect(pages[1].json['previous']).toEqual(expect.stringContaining(sandbox.origin));
 	});
 
-	it('rejects a numeric page it did not issue and a tampered cursor with 400 Invalid page', async () => {
-		const numeric = await call(`${REPO}/pullrequests?page=2`);
-		expect(numeric.status).toBe(400);
-		expect(errorOf(numeric).message).toBe('Invalid page');
-		const first = await call(`${REPO}/pullrequests`);
+	it('answers 400 Invalid page past the end, for a page that is not a number, and for a forged cursor', async () => {
+		// 54 pull requests in pages of 10: page 6 is the last.
+		expect((await call(`${REPO}/pullrequests?page=6`)).status).toBe(200);
+		for (const page of ['7', '0', 'abc', '-1']) {
+			const answer = await call(`${REPO}/pullrequests?page=${page}`);
+			expect([page, answer.status, errorOf(answer).message]).toEqual([page, 400, 'Invalid page']);
+		}
+		// An empty collection still has a page 1.
+		expect((await call(`${REPO}/pullrequests?page=1&q=${encodeURIComponent('id > 100000')}`)).status).toBe(200);
+		const first = await call(`${REPO}/refs/branches?pagelen=2&q=${encodeURIComponent('name ~ "feature"')}`);
 		const cursor = new URL(String(first.json['next'])).searchParams.get('page') ?? '';
 		const forged = Buffer.from(Buffer.from(cursor, 'base64url').toString().replace(/^\d+/, '20')).toString('base64url');
-		const tampered = await call(`${REPO}/pullrequests?page=${forged}`);
+		const tampered = await call(`${REPO}/refs/branches?pagelen=2&q=${encodeURIComponent('name ~ "feature"')}&page=${forged}`);
 		expect(tampered.status).toBe(400);
 	});
 

@@ -89,7 +89,7 @@ export const pullRequestContentRouteDefinitions: RouteDefinition[] = [
 		handle: (ctx) => {
 			const { repo, pr } = pullRequestOf(ctx);
 			const newestFirst = [...pr.activity].reverse();
-			return json(200, paginate(ctx, newestFirst, (a) => activityView(ctx.links, repo, pr, a)));
+			return json(200, paginate(ctx, newestFirst, (a) => activityView(ctx.links, repo, pr, a), { pages: 'opaque' }));
 		},
 	},
 	{

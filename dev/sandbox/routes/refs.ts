@@ -50,7 +50,8 @@ export const refRouteDefinitions: RouteDefinition[] = [
 				const byName = [...repo.branches].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 				return sortBy(filterByQuery(byName, ctx.query.get('q')), ctx.query.get('sort'));
 			});
-			return json(200, paginate(ctx, items, (b) => branchView(ctx.links, repo, b), { cacheAs: BRANCH_VIEW }));
+			// A filtered list pages with an opaque cursor on the live service, a plain one with page numbers.
+			return json(200, paginate(ctx, items, (b) => branchView(ctx.links, repo, b), { cacheAs: BRANCH_VIEW, pages: ctx.query.get('q') ? 'opaque' : 'number' }));
 		},
 	},
 	{
@@ -108,7 +109,7 @@ export const refRouteDefinitions: RouteDefinition[] = [
 				const byName = [...repo.tags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 				return sortBy(filterByQuery(byName, ctx.query.get('q')), ctx.query.get('sort'));
 			});
-			return json(200, paginate(ctx, items, (t) => tagView(ctx.links, repo, t), { cacheAs: TAG_VIEW }));
+			return json(200, paginate(ctx, items, (t) => tagView(ctx.links, repo, t), { cacheAs: TAG_VIEW, pages: ctx.query.get('q') ? 'opaque' : 'number' }));
 		},
 	},
 	{

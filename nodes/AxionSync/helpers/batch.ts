@@ -72,16 +72,17 @@ export function assemble<T, R>(
 	toItems: (result: R, itemIndex: number, value: T) => INodeExecutionData[],
 ): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
-	const byIndex = new Map<number, { result: R; value: T }>();
-	if (results) collected.valid.forEach((v, n) => byIndex.set(v.index, { result: results[n], value: v.value }));
+	// Valid items are in item order: walk them beside the failures, without a lookup per item.
+	let next = 0;
 	for (let i = 0; i < context.items.length; i++) {
 		const failure = collected.failed.get(i);
 		if (failure) {
 			out.push(errorItem(failure, i));
 			continue;
 		}
-		const entry = byIndex.get(i);
-		if (entry) out.push(...toItems(entry.result, i, entry.value));
+		if (!results || collected.valid[next]?.index !== i) continue;
+		for (const item of toItems(results[next], i, collected.valid[next].value)) out.push(item);
+		next++;
 	}
 	return out;
 }

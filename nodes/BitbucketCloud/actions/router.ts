@@ -1,14 +1,19 @@
 /**
- * The thin router: one client per execution, then each input item runs the chosen operation.
- * Every output item is paired with its input item. With Continue On Fail a failing item becomes an error item,
- * and so does every item when the setup fails (a bad credential, a bad option): n8n would otherwise pass the
- * input items through as if they were results.
+ * The thin router: one client per execution, then the input items run the chosen operation through a pool
+ * (Request Options → Parallel Requests: by default 4 at a time for operations that read, 1 for those that write).
+ * The output keeps the input's order, and every output item is paired with its input item. With Continue On
+ * Fail a failing item becomes an error item in its place, and so does every item when the setup fails (a bad
+ * credential, a bad option): n8n would otherwise pass the input items through as if they were results. Without
+ * it the node fails with the first failing item: no request is started after the failure, and the requests
+ * already sent finish first.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { BitbucketInputError } from '../../shared/bitbucket/errors';
+import { checkConcurrency, RequestsStoppedError } from '../../shared/bitbucket/gate';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
 import { bitbucketErrorItem, toNodeError, type ErrorScope } from '../helpers/errors';
+import { runItemPool } from '../helpers/itemPool';
 import { connect, type ConnectedClient } from '../transport';
 import { resources } from './resources';
 import type { Operation } from './types';
@@ -44,11 +49,24 @@ function findOperation(resourceName: unknown, operationName: unknown): Operation
 	return operation;
 }
 
-async function setUp(this: IExecuteFunctions): Promise<{ operation: Operation; connected: ConnectedClient }> {
-	const operation = findOperation(this.getNodeParameter('resource', 0), this.getNodeParameter('operation', 0));
+/** Parallel Requests as set, else 4 for an operation that reads and 1 for one that writes. */
+function parallelRequests(this: IExecuteFunctions, operation: Operation, operationName: unknown): number {
+	const settings = (this.getNodeParameter('requestOptions', 0, {}) as IDataObject) ?? {};
+	const value = settings.parallelRequests;
+	if (value !== undefined && value !== null && value !== '') {
+		return checkConcurrency(value, 'requestOptions.parallelRequests', 'Request Options → Parallel Requests');
+	}
+	const reads = operation.reads ? operation.reads.call(this, 0) : String(operationName).startsWith('get');
+	return reads ? 4 : 1;
+}
+
+async function setUp(this: IExecuteFunctions): Promise<{ operation: Operation; connected: ConnectedClient; width: number }> {
+	const operationName = this.getNodeParameter('operation', 0);
+	const operation = findOperation(this.getNodeParameter('resource', 0), operationName);
 	const settings = (this.getNodeParameter('rateLimiting', 0, {}) as IDataObject) ?? {};
-	const connected = await connect(this, { retry: retryOptions(settings) });
-	return { operation, connected };
+	const width = parallelRequests.call(this, operation, operationName);
+	const connected = await connect(this, { retry: retryOptions(settings), concurrency: width });
+	return { operation, connected, width };
 }
 
 /** How an operation's errors name its fields. */
@@ -69,18 +87,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [items.map((_, itemIndex) => bitbucketErrorItem(error, nodeError, itemIndex))];
 	}
 
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await setup.operation.execute.call(this, itemIndex, setup.connected);
-			const rows = result === undefined ? [{ success: true }] : Array.isArray(result) ? result : [result];
-			for (const json of rows) output.push({ json: json as IDataObject, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const scope = scopeOf.call(this, setup.operation, itemIndex);
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, scope);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push(bitbucketErrorItem(error, nodeError, itemIndex, scope));
-		}
-	}
-	return [output];
+	const { operation, connected, width } = setup;
+	const continueOnFail = this.continueOnFail();
+	const results = await runItemPool(
+		items.length,
+		{
+			width,
+			// One failure without Continue On Fail ends the run: the gate refuses every request not yet sent.
+			onStop: () => connected.client.http.gate.close(),
+			isStopped: (error) => error instanceof RequestsStoppedError,
+		},
+		async (itemIndex): Promise<INodeExecutionData[]> => {
+			const outcome = await operation.execute.call(this, itemIndex, connected).then(
+				(result) => ({ result }),
+				(error: unknown) => ({ error }),
+			);
+			if ('result' in outcome) {
+				const { result } = outcome;
+				const rows = result === undefined ? [{ success: true }] : Array.isArray(result) ? result : [result];
+				return rows.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
+			}
+			// Refused because another item failed first: that item's error is the one reported.
+			if (outcome.error instanceof RequestsStoppedError) return await Promise.reject(outcome.error);
+			const scope = scopeOf.call(this, operation, itemIndex);
+			const nodeError = toNodeError(this.getNode(), outcome.error, itemIndex, scope);
+			if (!continueOnFail) throw nodeError;
+			return [bitbucketErrorItem(outcome.error, nodeError, itemIndex, scope)];
+		},
+	);
+	return [results.flat()];
 }

@@ -23,6 +23,11 @@ export interface Operation {
 	 * name, the error names the field instead. Paths inside collections use dots (`updateFields.title`).
 	 */
 	fields?: Record<string, string> | ((this: IExecuteFunctions, itemIndex: number) => Record<string, string>);
+	/**
+	 * Whether the operation only reads (its items then run 4 at a time unless Parallel Requests says otherwise).
+	 * Default: operations whose value starts with `get`.
+	 */
+	reads?: (this: IExecuteFunctions, itemIndex: number) => boolean;
 }
 
 export interface Resource {

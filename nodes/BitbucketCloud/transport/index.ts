@@ -22,7 +22,7 @@ import {
 	secretsOf as authSecrets,
 } from '../../shared/bitbucket/auth';
 import { BitbucketClient, type ClientOptions } from '../../shared/bitbucket/client';
-import { RequestLayer } from '../../shared/bitbucket/request';
+import { formatMs, RequestLayer } from '../../shared/bitbucket/request';
 import type { RetryOptions } from '../../shared/bitbucket/retry';
 import { parseBody, TransportNetworkError, type Transport, type TransportResponse } from '../../shared/bitbucket/transport';
 
@@ -86,8 +86,14 @@ function networkReason(cause: NonNullable<AxiosLikeError['cause']>, requestUrl: 
  * n8n's helper throws on HTTP errors (which lets it refresh OAuth2 tokens on 401); we turn those back into
  * responses. Redirects are not followed here (n8n would send the credential to any origin): the request layer
  * follows same-origin ones and refuses the rest, exactly as for the script transport.
+ *
+ * With an API or access token the Authorization header is built once per execution (by the same function the
+ * credential's `authenticate` uses) and sent through n8n's plain `httpRequest`: `httpRequestWithAuthentication`
+ * loads and decrypts the credential from n8n's database on every request, about 5 ms each in a real n8n, which
+ * was most of what a 100-page listing cost on top of Bitbucket's own time. OAuth2 keeps n8n's authenticated
+ * helper, which refreshes the token.
  */
-function n8nTransport(context: BitbucketFunctions, credentialType: CredentialType): Transport {
+function n8nTransport(context: BitbucketFunctions, credentialType: CredentialType, authorization?: string): Transport {
 	return async (request) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -100,18 +106,21 @@ function n8nTransport(context: BitbucketFunctions, credentialType: CredentialTyp
 		if (request.text) options.encoding = 'text';
 		if (request.body !== undefined) options.body = request.body as IDataObject;
 		try {
-			const response = (await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				credentialType,
-				options,
-			)) as { statusCode: number; headers: TransportResponse['headers']; body: unknown };
+			const response = (
+				authorization === undefined
+					? await context.helpers.httpRequestWithAuthentication.call(context, credentialType, options)
+					: await context.helpers.httpRequest({ ...options, headers: { ...options.headers, Authorization: authorization } })
+			) as { statusCode: number; headers: TransportResponse['headers']; body: unknown };
 			return {
 				statusCode: response.statusCode,
 				headers: response.headers ?? {},
 				body: bodyOf(response.body, response.headers, request.text),
 			};
 		} catch (error) {
-			const cause = (error as AxiosLikeError).cause;
+			// `httpRequest` throws the HTTP client's error itself; `httpRequestWithAuthentication` wraps it in a
+			// NodeApiError whose cause it is.
+			const thrown = error as NonNullable<AxiosLikeError['cause']> & { cause?: AxiosLikeError['cause'] };
+			const cause = thrown?.response || thrown?.isAxiosError ? thrown : thrown?.cause;
 			const status = cause?.response?.status;
 			if (typeof status === 'number') {
 				const headers = cause?.response?.headers ?? {};
@@ -137,22 +146,23 @@ function credentialTypeOf(context: BitbucketFunctions): CredentialType {
 
 export async function connect(
 	context: BitbucketFunctions,
-	options: { retry?: Partial<RetryOptions>; client?: ClientOptions } = {},
+	options: { retry?: Partial<RetryOptions>; client?: ClientOptions; concurrency?: number } = {},
 ): Promise<ConnectedClient> {
 	const credentialType = credentialTypeOf(context);
 	const credentials = await context.getCredentials(credentialType);
 	// Check the credential's fields before any item runs, so an empty token is reported once, naming the field.
-	if (credentialType === 'bitbucketCloudApi') authorizationHeader(authFromCredentialFields(credentials));
-	else normalizeOAuthServer(credentials.oauthServer as string | undefined);
+	const authorization = credentialType === 'bitbucketCloudApi' ? authorizationHeader(authFromCredentialFields(credentials)) : undefined;
+	if (credentialType === 'bitbucketCloudOAuth2Api') normalizeOAuthServer(credentials.oauthServer as string | undefined);
 	const http = new RequestLayer({
 		baseUrl: normalizeBaseUrl(credentials.baseUrl as string | undefined),
-		transport: n8nTransport(context, credentialType),
+		transport: n8nTransport(context, credentialType, authorization),
 		retry: options.retry,
+		concurrency: options.concurrency,
 		secrets: secretsOf(credentialType, credentials),
 		sleep,
 		onRetry: (event) =>
 			context.logger.warn(
-				`Bitbucket ${event.reason === 'rateLimit' ? 'rate limit (429)' : event.status ? `HTTP ${event.status}` : 'connection error'} on ${event.method} ${event.url}: retry ${event.retry} in ${Math.round(event.waitMs / 1000)} s${event.retryAfter ? ' (Retry-After)' : ''}`,
+				`Bitbucket ${event.reason === 'rateLimit' ? 'rate limit (429)' : event.status ? `HTTP ${event.status}` : 'connection error'} on ${event.method} ${event.url}: retry ${event.retry} in ${formatMs(event.waitMs)}${event.retryAfter ? ' (Retry-After)' : ''}${event.reason === 'rateLimit' ? ', every request of this run waits with it' : ''}`,
 			),
 	});
 	return {

@@ -20,11 +20,13 @@ import { SYNC_COLUMNS, SyncStoreError, errorMessage, redact, type EnsureResult, 
  * Once the column types are known, upserts and look-ups bind one array per column and read them with
  * unnest(): 9 parameters whatever the row count, one parse and plan per statement. Measured against
  * multi-row VALUES (7 parameters per row, at most 65535 per statement) on 10,000 links: ~20 % faster.
+ * Look-ups whose keys differ in one column only use `column = ANY(array)` (see lookupStatement).
  * Rows per statement stay bounded to keep each statement's memory modest. Guid IN lists (Set Status,
  * Unlink) bind one parameter per Guid, well below the limit.
  */
 const UPSERT_CHUNK_ROWS = 5000;
-const LOOKUP_CHUNK_ROWS = 5000;
+/** Look-ups keep nothing per key on the server: one statement answers 20,000 keys (one round trip). */
+const LOOKUP_CHUNK_ROWS = 20000;
 const MAX_ATTEMPTS = 6;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -395,13 +397,28 @@ export class PostgresSyncStore extends SqlSyncStore {
 		};
 	}
 
-	/** The table joined to unnest(one array per key column). */
+	/**
+	 * Keys that differ in one column only (the usual case: one provider and one type, many ids) are one
+	 * `= ANY(array)` condition on that column's index, the others plain equalities; other keys are the table
+	 * joined to unnest(one array per key column).
+	 */
 	protected lookupStatement(columns: SyncColumn[], tuples: string[][], lock: boolean): { sql: string; params: SqlValue[] } {
 		if (!this.castTypes) return super.lookupStatement(columns, tuples, lock);
+		const select = SELECT_COLUMNS.split(', ').map((c) => `t.${c}`).join(', ');
+		const varying = columns.map((_, i) => tuples.some((t) => t[i] !== tuples[0][i]));
+		if (varying.filter(Boolean).length <= 1) {
+			const anyColumn = Math.max(0, varying.indexOf(true));
+			const params: SqlValue[] = [this.packageName];
+			const conditions = columns.map((c, i) => {
+				params.push(i === anyColumn ? tuples.map((t) => t[i]) : tuples[0][i]);
+				return `t.${quoteIdent(c)} = ${i === anyColumn ? `ANY($${params.length}::${this.castOf(c)}[])` : `$${params.length}::${this.castOf(c)}`}`;
+			});
+			const sql = `SELECT ${select} FROM ${this.qualifiedTable} AS t WHERE t."Package" = $1 AND ${conditions.join(' AND ')}${lock ? this.forUpdateClause : ''}`;
+			return { sql, params };
+		}
 		const names = columns.map((_, i) => `c${i}`);
 		const unnest = columns.map((c, i) => `$${i + 2}::${this.castOf(c)}[]`).join(', ');
 		const on = columns.map((c, i) => `t.${quoteIdent(c)} = k.${names[i]}`).join(' AND ');
-		const select = SELECT_COLUMNS.split(', ').map((c) => `t.${c}`).join(', ');
 		const sql =
 			`SELECT ${select} FROM unnest(${unnest}) AS k(${names.join(', ')}) ` +
 			`JOIN ${this.qualifiedTable} AS t ON t."Package" = $1 AND ${on}${lock ? this.forUpdateClause : ''}`;

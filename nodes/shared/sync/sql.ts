@@ -42,6 +42,8 @@ export interface SqlExecutor {
 	query(sql: string, params: readonly SqlValue[]): Promise<SqlRow[]>;
 	/** Runs one statement once per parameter set (in-process engines: a tight loop without awaits). */
 	queryEach?(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<SqlRow[][]>;
+	/** Like queryEach, keeping only the first column of the first row of each answer (undefined: no row). */
+	firstValueEach?(sql: string, paramSets: readonly (readonly SqlValue[])[]): Promise<unknown[]>;
 }
 
 export type TransactionMode = 'read' | 'write';
@@ -97,27 +99,25 @@ function compareStrings(a: string, b: string): number {
 }
 
 /** Columns a reference constrains (besides Package), and its values for them. */
+/** The column sets a reference can constrain (shared arrays: references are grouped by identity). */
+const GUID_COLUMNS: SyncColumn[] = ['Guid'];
+const SOURCE_TYPE_COLUMNS: SyncColumn[] = ['Provider', 'SourceTable', 'SourceKey', 'ExternalType'];
+const SOURCE_COLUMNS: SyncColumn[] = ['Provider', 'SourceTable', 'SourceKey'];
+const EXTERNAL_TABLE_COLUMNS: SyncColumn[] = ['Provider', 'ExternalType', 'ExternalId', 'SourceTable'];
+const EXTERNAL_COLUMNS: SyncColumn[] = ['Provider', 'ExternalType', 'ExternalId'];
+
 function refColumns(ref: LinkRef): { columns: SyncColumn[]; values: string[] } {
 	switch (ref.by) {
 		case 'guid':
-			return { columns: ['Guid'], values: [ref.guid] };
+			return { columns: GUID_COLUMNS, values: [ref.guid] };
 		case 'source':
 			return ref.externalType
-				? {
-						columns: ['Provider', 'SourceTable', 'SourceKey', 'ExternalType'],
-						values: [ref.provider, ref.sourceTable, ref.sourceKey, ref.externalType],
-					}
-				: { columns: ['Provider', 'SourceTable', 'SourceKey'], values: [ref.provider, ref.sourceTable, ref.sourceKey] };
+				? { columns: SOURCE_TYPE_COLUMNS, values: [ref.provider, ref.sourceTable, ref.sourceKey, ref.externalType] }
+				: { columns: SOURCE_COLUMNS, values: [ref.provider, ref.sourceTable, ref.sourceKey] };
 		case 'external':
 			return ref.sourceTable
-				? {
-						columns: ['Provider', 'ExternalType', 'ExternalId', 'SourceTable'],
-						values: [ref.provider, ref.externalType, ref.externalId, ref.sourceTable],
-					}
-				: {
-						columns: ['Provider', 'ExternalType', 'ExternalId'],
-						values: [ref.provider, ref.externalType, ref.externalId],
-					};
+				? { columns: EXTERNAL_TABLE_COLUMNS, values: [ref.provider, ref.externalType, ref.externalId, ref.sourceTable] }
+				: { columns: EXTERNAL_COLUMNS, values: [ref.provider, ref.externalType, ref.externalId] };
 	}
 }
 
@@ -345,11 +345,27 @@ export abstract class SqlSyncStore implements SyncStore {
 				: proposed !== undefined && this.guidKey(proposed) === this.guidKey(link.Guid);
 			out.set(key, { link, created });
 		};
-		if (this.upsertChunkRows === 1 && tx.queryEach) {
-			// One prepared single-row statement per link (each answers for its own row).
+		if (this.upsertChunkRows === 1 && tx.firstValueEach) {
+			// One prepared single-row statement per link, returning only the stored Guid: the rest of the row is
+			// what was just written (an in-process engine spends more on building rows than on the upsert).
 			const sets = pending.map((p) => [this.packageName, syncedAt, p.guid, p.input.provider, p.input.sourceTable, p.input.sourceKey, p.input.externalId, p.input.externalType, p.input.status]);
-			const answers = await tx.queryEach(this.upsertSql(1), sets);
-			answers.forEach((rows, n) => rows.forEach((row) => take(pending[n].key, row)));
+			const guids = await tx.firstValueEach(this.upsertSql(1, '"Guid"'), sets);
+			guids.forEach((guid, n) => {
+				if (guid === undefined || guid === null) return;
+				const { key, input } = pending[n];
+				const link: SyncLink = {
+					Guid: String(guid),
+					Package: this.packageName,
+					Provider: input.provider,
+					SourceTable: input.sourceTable,
+					SourceKey: input.sourceKey,
+					ExternalId: input.externalId,
+					ExternalType: input.externalType,
+					SyncStatus: input.status,
+					SyncedAt: syncedAt,
+				};
+				out.set(key, { link, created: String(guid) === pending[n].guid });
+			});
 		} else for (const part of chunk(pending, this.upsertRowsPerStatement())) {
 			const statement = this.upsertStatement(part, syncedAt);
 			const returned = await tx.query(statement.sql, statement.params);
@@ -407,20 +423,21 @@ export abstract class SqlSyncStore implements SyncStore {
 		);
 	}
 
-	private readonly upsertSqlCache = new Map<number, string>();
+	private readonly upsertSqlCache = new Map<string, string>();
 
 	/** The multi-row upsert for `rows` rows (memoised: every full chunk reuses one statement text). */
-	private upsertSql(rows: number): string {
-		let sql = this.upsertSqlCache.get(rows);
+	private upsertSql(rows: number, returning = this.returningClause()): string {
+		const cacheKey = `${rows}|${returning}`;
+		let sql = this.upsertSqlCache.get(cacheKey);
 		if (sql) return sql;
 		const values: string[] = [];
 		for (let r = 0; r < rows; r++) {
 			const ph = (n: number) => this.param(2 + r * 7 + n);
 			values.push(`(${ph(1)}, ${this.param(1)}, ${ph(2)}, ${ph(3)}, ${ph(4)}, ${ph(5)}, ${ph(6)}, ${ph(7)}, ${this.param(2)})`);
 		}
-		sql = `INSERT INTO ${this.qualifiedTable} (${SELECT_COLUMNS}) VALUES ${values.join(', ')} ${this.conflictClause()} RETURNING ${this.returningClause()}`;
+		sql = `INSERT INTO ${this.qualifiedTable} (${SELECT_COLUMNS}) VALUES ${values.join(', ')} ${this.conflictClause()} RETURNING ${returning}`;
 		if (this.upsertSqlCache.size > 8) this.upsertSqlCache.clear();
-		this.upsertSqlCache.set(rows, sql);
+		this.upsertSqlCache.set(cacheKey, sql);
 		return sql;
 	}
 
@@ -565,45 +582,75 @@ export abstract class SqlSyncStore implements SyncStore {
 	 * is one query per chunk joining a VALUES list of the distinct key tuples to the table.
 	 */
 	private async resolve(tx: SqlExecutor, refs: LinkRef[], lock: boolean): Promise<SyncLink[][]> {
-		const result: SyncLink[][] = refs.map(() => []);
-		const groups = new Map<string, { columns: SyncColumn[]; members: { index: number; tuple: string[] }[] }>();
+		const result = new Array<SyncLink[] | undefined>(refs.length);
+		const groups = new Map<SyncColumn[], Array<{ index: number; tuple: string[] }>>();
 		refs.forEach((ref, index) => {
 			const { columns, values } = refColumns(ref);
-			const signature = columns.join(',');
-			let group = groups.get(signature);
-			if (!group) groups.set(signature, (group = { columns, members: [] }));
-			group.members.push({ index, tuple: values });
+			const group = groups.get(columns);
+			if (group) group.push({ index, tuple: values });
+			else groups.set(columns, [{ index, tuple: values }]);
 		});
-		for (const group of groups.values()) {
-			const isGuid = group.columns.length === 1 && group.columns[0] === 'Guid';
-			const tupleKey = (values: readonly string[]) => (isGuid ? this.guidKey(values[0]) : values.join('\u0000'));
-			const distinct = new Map<string, string[]>();
-			for (const m of group.members) {
-				if (isGuid) {
-					const guid = this.guidParam(m.tuple[0]);
-					if (guid !== null) distinct.set(tupleKey([guid]), [guid]);
-				} else {
-					distinct.set(tupleKey(m.tuple), m.tuple);
+		const several = new Set<SyncLink[]>();
+		for (const [columns, members] of groups) {
+			const isGuid = columns === GUID_COLUMNS;
+			// Keys are told apart by the columns whose values differ (usually one: the ids); the others are equal
+			// in every reference and in every row the query returns, so they need not be part of the key.
+			const first = members[0].tuple;
+			const keyColumns = columns.map((_, c) => c).filter((c) => members.some((m) => m.tuple[c] !== first[c]));
+			const keyOf = (values: ArrayLike<string>) => {
+				if (isGuid) return this.guidKey(values[0]);
+				if (keyColumns.length === 1) return values[keyColumns[0]];
+				let key = '';
+				for (const c of keyColumns) key += `${values[c]}\u0000`;
+				return key;
+			};
+			// Each distinct key once, with the references that asked for it.
+			const wanted = new Map<string, number[]>();
+			const tuples: Array<{ key: string; tuple: string[] }> = [];
+			for (const m of members) {
+				const guid = isGuid ? this.guidParam(m.tuple[0]) : undefined;
+				if (guid === null) continue;
+				const tuple = guid === undefined ? m.tuple : [guid];
+				const key = keyOf(tuple);
+				const asking = wanted.get(key);
+				if (asking) asking.push(m.index);
+				else {
+					wanted.set(key, [m.index]);
+					tuples.push({ key, tuple });
 				}
 			}
-			const tuples = [...distinct.entries()].sort((a, b) => compareStrings(a[0], b[0])).map(([, t]) => t);
-			const found = new Map<string, SyncLink[]>();
-			for (const part of chunk(tuples, isGuid ? this.guidsPerStatement() : this.lookupTuplesPerStatement(group.columns.length))) {
-				const rows = isGuid ? await this.selectByGuids(tx, part.map((t) => t[0]), lock) : await this.selectByTuples(tx, group.columns, part, lock);
+			// Writers lock rows in one order (no deadlocks between concurrent batches); readers need no order.
+			if (lock) tuples.sort((a, b) => compareStrings(a.key, b.key));
+			const perStatement = isGuid ? this.guidsPerStatement() : this.lookupTuplesPerStatement(columns.length);
+			const answers = async (): Promise<SqlRow[][]> => {
+				// An in-process engine probes the index once per key, in one tight loop; a server gets chunks of keys.
+				if (!isGuid && perStatement === 1 && tx.queryEach) {
+					return await tx.queryEach(this.probeSql(columns, lock), tuples.map((t) => [this.packageName, ...t.tuple]));
+				}
+				const out: SqlRow[][] = [];
+				for (const part of chunk(tuples, perStatement)) {
+					const values = part.map((t) => t.tuple);
+					out.push(isGuid ? await this.selectByGuids(tx, values.map((t) => t[0]), lock) : await this.selectByTuples(tx, columns, values, lock));
+				}
+				return out;
+			};
+			for (const rows of await answers()) {
 				for (const row of rows) {
 					const link = rowToLink(row);
-					const key = tupleKey(group.columns.map((c) => String(link[c] ?? '')));
-					const list = found.get(key);
-					if (list) list.push(link);
-					else found.set(key, [link]);
+					const asking = wanted.get(keyOf(columns.map((c) => link[c] ?? '')));
+					for (const index of asking ?? []) {
+						const list = result[index];
+						if (list === undefined) result[index] = [link];
+						else {
+							list.push(link);
+							several.add(list);
+						}
+					}
 				}
 			}
-			for (const m of group.members) {
-				const rows = found.get(tupleKey(m.tuple));
-				if (rows) result[m.index] = rows.length > 1 ? [...rows].sort(compareLinks) : rows;
-			}
 		}
-		return result;
+		for (const list of several) list.sort(compareLinks);
+		return Array.from(result, (list) => list ?? []);
 	}
 
 	private readonly lookupSqlCache = new Map<string, string>();
@@ -636,6 +683,19 @@ export abstract class SqlSyncStore implements SyncStore {
 			this.lookupSqlCache.set(cacheKey, sql);
 		}
 		return { sql, params };
+	}
+
+	/** SELECT of the rows matching one key tuple (parameter 1 = Package, then one per column). */
+	private probeSql(columns: SyncColumn[], lock: boolean): string {
+		const cacheKey = `probe|${columns.join(',')}|${lock}`;
+		let sql = this.lookupSqlCache.get(cacheKey);
+		if (!sql) {
+			const where = columns.map((c, i) => `${quoteIdent(c)} = ${this.param(i + 2)}`).join(' AND ');
+			sql = `SELECT ${SELECT_COLUMNS} FROM ${this.qualifiedTable} WHERE "Package" = ${this.param(1)} AND ${where}${lock ? this.forUpdateClause : ''}`;
+			if (this.lookupSqlCache.size > 32) this.lookupSqlCache.clear();
+			this.lookupSqlCache.set(cacheKey, sql);
+		}
+		return sql;
 	}
 
 	private async selectByGuids(tx: SqlExecutor, guids: string[], lock: boolean): Promise<SqlRow[]> {

@@ -283,9 +283,26 @@ export function linkKey(provider: string, sourceTable: string, sourceKey: string
  */
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** PostgreSQL's text form of timestamp(3) without time zone, stored as UTC: `2026-12-01 10:00:00.12`. */
+const PG_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?$/;
+
+/** The last value converted: the rows of one batch share one SyncedAt, so most calls are this one. */
+let lastTimestamp: { value: string; iso: string | null } | undefined;
+
 export function normalizeTimestamp(value: unknown): string | null {
 	if (value === null || value === undefined) return null;
-	if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value;
+	if (typeof value === 'string') {
+		if (CANONICAL_INSTANT.test(value)) return value;
+		if (lastTimestamp?.value === value) return lastTimestamp.iso;
+		const pg = PG_TIMESTAMP.exec(value);
+		const iso = pg ? `${pg[1]}T${pg[2]}.${(pg[3] ?? '').padEnd(3, '0')}Z` : parseTimestamp(value);
+		lastTimestamp = { value, iso };
+		return iso;
+	}
+	return parseTimestamp(value);
+}
+
+function parseTimestamp(value: unknown): string | null {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
 	const text = String(value).trim();
 	const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/i.exec(

@@ -72,3 +72,8 @@ export async function execute(this: IExecuteFunctions, i: number, { client }: Op
 	if (result === undefined || result === null || result === '') return { success: true };
 	return typeof result === 'object' ? (result as IDataObject) : { body: String(result) };
 }
+
+/** A GET only reads: its items run 4 at a time by default; any other method 1 at a time. */
+export function reads(this: IExecuteFunctions, i: number): boolean {
+	return this.getNodeParameter('method', i, 'GET') === 'GET';
+}
