@@ -20,17 +20,31 @@ const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Age
 interface RawResponse {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
+	/** The whole body as text, or the response itself (a byte stream) for streamed requests. */
 	text: string;
+	stream?: http.IncomingMessage;
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawResponse> {
+function send(
+	url: URL,
+	method: string,
+	headers: Record<string, string>,
+	body: string | Uint8Array | undefined,
+	timeoutMs: number,
+	stream: boolean,
+): Promise<RawResponse> {
 	const secure = url.protocol === 'https:';
 	const request = (secure ? https : http).request;
 	return new Promise((resolve, reject) => {
 		const req = request(url, { method, headers, agent: secure ? agents.https : agents.http, timeout: timeoutMs }, (res) => {
+			const status = res.statusCode ?? 0;
+			if (stream && status >= 200 && status < 300) {
+				resolve({ status, headers: res.headers, text: '', stream: res });
+				return;
+			}
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+			res.on('end', () => resolve({ status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
 			res.on('error', (error: NodeJS.ErrnoException) => reject(new TransportNetworkError(error.code ?? error.message, error.code)));
 		});
 		req.on('timeout', () => req.destroy(new TransportNetworkError(`no response within ${timeoutMs} ms`, 'ETIMEDOUT')));
@@ -45,17 +59,21 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
 	const timeoutMs = options.timeoutMs ?? 60_000;
 	return async (request) => {
 		const headers: Record<string, string> = {
-			Accept: request.text ? 'text/plain, */*' : 'application/json',
+			Accept: request.text || request.stream ? '*/*' : 'application/json',
 			'User-Agent': options.userAgent ?? 'n8n-nodes-axion-bitbucket',
 			...request.headers,
 		};
 		if (options.authorization) headers.Authorization = options.authorization;
-		let body: string | undefined;
-		if (request.body !== undefined) {
+		let body: string | Uint8Array | undefined;
+		if (request.raw) {
+			body = request.raw.bytes;
+			headers['Content-Type'] = request.raw.contentType;
+		} else if (request.body !== undefined) {
 			body = JSON.stringify(request.body);
 			headers['Content-Type'] = 'application/json';
 		}
-		const response = await send(new URL(request.url), request.method, headers, body, timeoutMs);
+		const response = await send(new URL(request.url), request.method, headers, body, timeoutMs, request.stream === true);
+		if (response.stream) return { statusCode: response.status, headers: response.headers, body: response.stream };
 		const contentType = response.headers['content-type'];
 		return {
 			statusCode: response.status,

@@ -14,6 +14,9 @@ export {
 	PULL_REQUEST_STATES,
 	type BuildStatusInput,
 	type ClientOptions,
+	type CommitFilesInput,
+	type FileContent,
+	type FileToCommit,
 	type CommitListOptions,
 	type CreateIssueInput,
 	type CreatePullRequestInput,
@@ -29,6 +32,8 @@ export {
 	type PullRequestListOptions,
 	type RepositoryRole,
 	type UpdatePullRequestInput,
+	type VariableInput,
+	type VariableScope,
 	type WebhookInput,
 	type WebhookScope,
 } from '../nodes/shared/bitbucket/client';

@@ -1,6 +1,6 @@
 /** Turns one /2.0 request into a response: path decoding, routing, auth, the handler, partial responses, errors. */
 import { authenticate, authorize } from './auth';
-import type { ApiResult, RouteContext } from './context';
+import type { ApiResult, FormPart, RouteContext } from './context';
 import { viewJson } from './cache';
 import { ApiError, errorBody } from './errors';
 import { eventsFor, type HookEvent } from './events';
@@ -20,14 +20,32 @@ export interface IncomingApiRequest {
 	query: QueryParams;
 	headers: Record<string, string>;
 	rawBody: string;
+	rawBytes: Buffer;
+	form?: readonly FormPart[] | 'malformed';
 	body: unknown;
 	bodyIsMalformedJson: boolean;
+}
+
+/** A multipart/form-data body as parts, read with the standard Request parser; `malformed` when it is not one. */
+export async function parseForm(rawBytes: Buffer, contentType: string | undefined): Promise<readonly FormPart[] | 'malformed' | undefined> {
+	if (!contentType || !/^multipart\/form-data/i.test(contentType)) return undefined;
+	try {
+		const form = await new Request('http://sandbox.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: rawBytes }).formData();
+		const parts: FormPart[] = [];
+		for (const [name, value] of form.entries()) {
+			if (typeof value === 'string') parts.push({ name, value });
+			else parts.push({ name, filename: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+		}
+		return parts;
+	} catch {
+		return 'malformed';
+	}
 }
 
 export interface ApiResponse {
 	status: number;
 	headers: Record<string, string>;
-	body: string;
+	body: string | Buffer;
 	authKind: AuthKind;
 	/** Webhook events the call fired (delivered after the answer). */
 	events?: HookEvent[];
@@ -116,6 +134,10 @@ function render(result: ApiResult, query: QueryParams, authKind: AuthKind): ApiR
 		headers['content-type'] = result.contentType ?? 'text/plain; charset=utf-8';
 		return { status: result.status, headers, body: result.text, authKind };
 	}
+	if (result.bytes !== undefined) {
+		headers['content-type'] = result.contentType ?? 'application/octet-stream';
+		return { status: result.status, headers, body: result.bytes, authKind };
+	}
 	return { status: result.status, headers, body: '', authKind };
 }
 
@@ -141,6 +163,8 @@ export function handleApiRequest(request: IncomingApiRequest, env: ApiEnvironmen
 			headers: request.headers,
 			body: request.body,
 			rawBody: request.rawBody,
+			rawBytes: request.rawBytes,
+			form: request.form,
 			principal: auth.principal,
 			state: env.state,
 			links: Links.for(env.origin),

@@ -12,6 +12,9 @@ export interface Principal {
 	repository?: { workspace: string; workspaceUuid: string; slug: string; uuid: string };
 }
 
+/** One field of a multipart/form-data body: text, or a file (a part with a file name). */
+export type FormPart = { name: string; value: string } | { name: string; filename: string; type: string; bytes: Buffer };
+
 export interface RouteContext {
 	readonly method: string;
 	readonly rawPath: string;
@@ -20,6 +23,10 @@ export interface RouteContext {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly body: unknown;
 	readonly rawBody: string;
+	/** The body's bytes as received (a multipart upload is not text). */
+	readonly rawBytes: Buffer;
+	/** A multipart/form-data body, parsed (by the platform's own parser); `malformed` when it could not be. */
+	readonly form?: readonly FormPart[] | 'malformed';
 	readonly principal: Principal;
 	readonly state: SandboxState;
 	readonly links: Links;
@@ -29,6 +36,8 @@ export interface ApiResult {
 	status: number;
 	json?: unknown;
 	text?: string;
+	/** A raw answer (a file's bytes); `contentType` says what it is. */
+	bytes?: Buffer;
 	contentType?: string;
 	headers?: Record<string, string>;
 	/** Paths left out unless asked for with `fields=+path` (e.g. reviewers in PR collections). */

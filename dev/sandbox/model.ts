@@ -59,6 +59,15 @@ export interface FileChange {
 	old_path?: string;
 }
 
+/** A file of a commit's tree: bytes, and Bitbucket's attributes (`executable`, `link`, `binary`). */
+export interface FileEntry {
+	content: Buffer;
+	attributes: string[];
+}
+
+/** Every file of a commit by path (`docs/guide.md`); directories are implied by the paths. Never changed once made. */
+export type FileTree = ReadonlyMap<string, FileEntry>;
+
 export interface CommitRecord {
 	hash: string;
 	date: string;
@@ -66,6 +75,10 @@ export interface CommitRecord {
 	author: AccountRecord;
 	parents: string[];
 	files: FileChange[];
+	/** The files at this commit; seeded commits share the repository's `files`. */
+	tree?: FileTree;
+	/** The author as the commit was given it (`Name <email>`), when it is not the account's own. */
+	rawAuthor?: string;
 }
 
 export interface BranchRecord {
@@ -253,6 +266,8 @@ export interface EnvironmentRecord {
 	slug: string;
 	environment_type: 'Test' | 'Staging' | 'Production';
 	rank: number;
+	/** Deployment variables of this environment. */
+	variables: PipelineVariableRecord[];
 }
 
 export interface DeploymentRecord {
@@ -293,6 +308,10 @@ export interface RepositoryRecord {
 	statuses: BuildStatusRecord[];
 	environments: EnvironmentRecord[];
 	deployments: DeploymentRecord[];
+	/** The tree of every seeded commit (commits made through `src` carry their own). */
+	files: FileTree;
+	/** Repository pipeline variables (`pipelines_config/variables`). */
+	pipelineVariables: PipelineVariableRecord[];
 }
 
 export class SandboxState {
@@ -372,6 +391,11 @@ export class SandboxState {
 		const ref = this.branch(repo, revision) ?? repo.tags.find((t) => t.name === revision);
 		if (ref) return ref.target;
 		return this.commit(repo, revision);
+	}
+
+	/** The files at a commit. */
+	treeOf(repo: RepositoryRecord, commit: CommitRecord): FileTree {
+		return commit.tree ?? repo.files;
 	}
 
 	commit(repo: RepositoryRecord, hash: string): CommitRecord | undefined {

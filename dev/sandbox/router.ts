@@ -10,13 +10,22 @@ export type RouteMatch =
 	| { kind: 'method-not-allowed'; allowed: HttpMethod[] }
 	| { kind: 'not-found' };
 
-/** Matches DECODED path segments (relative to /2.0) against `/a/:param/b` patterns. */
+/**
+ * Matches DECODED path segments (relative to /2.0) against `/a/:param/b` patterns. A last segment `*name` takes
+ * the rest of the path, any number of segments, joined by "/" (the file path of `src/{commit}/{path}`).
+ */
 export class Router {
 	private readonly bySize = new Map<number, CompiledRoute[]>();
+
+	private readonly withRest: CompiledRoute[] = [];
 
 	constructor(definitions: readonly RouteDefinition[]) {
 		for (const definition of definitions) {
 			const segments = definition.path.split('/').filter((s) => s !== '');
+			if (segments[segments.length - 1]?.startsWith('*')) {
+				this.withRest.push({ definition, segments });
+				continue;
+			}
 			const list = this.bySize.get(segments.length) ?? [];
 			list.push({ definition, segments });
 			this.bySize.set(segments.length, list);
@@ -30,6 +39,17 @@ export class Router {
 			if (!params) continue;
 			if (candidate.definition.method === method) return { kind: 'found', route: candidate.definition, params };
 			allowed.push(candidate.definition.method);
+		}
+		if (allowed.length === 0) {
+			for (const candidate of this.withRest) {
+				const fixed = candidate.segments.length - 1;
+				if (segments.length < fixed) continue;
+				const params = matchSegments(candidate.segments.slice(0, fixed), segments.slice(0, fixed));
+				if (!params) continue;
+				params[candidate.segments[fixed].slice(1)] = segments.slice(fixed).join('/');
+				if (candidate.definition.method === method) return { kind: 'found', route: candidate.definition, params };
+				allowed.push(candidate.definition.method);
+			}
 		}
 		return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
 	}

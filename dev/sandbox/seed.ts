@@ -11,6 +11,7 @@ import { addBranch, NAMED_BRANCHES, seedGit, seedTags } from './seeding/git';
 import { seedIssues } from './seeding/issues';
 import { seedDeployments, seedEnvironments, seedPipelines } from './seeding/pipelines';
 import { seedPullRequests } from './seeding/pullrequests';
+import { axionFiles, seedVariables } from './seeding/files';
 import { createRepositoryRecord } from './seeding/repositories';
 
 export const DEFAULT_SEED: Readonly<Required<SeedOptions>> = {
@@ -100,6 +101,7 @@ export function createSeedState(options: SeedOptions = {}): SandboxState {
 		hasIssues: true,
 		language: 'typescript',
 		createdOn: seedTime(-400 * 24 * 60),
+		files: axionFiles(),
 	});
 	state.repositories.push(axion);
 	const git = seedGit(axion, sizes.commits, spanMinutes, people, prng);
@@ -111,6 +113,7 @@ export function createSeedState(options: SeedOptions = {}): SandboxState {
 	);
 	seedPipelines({ repo: axion, people, spanMinutes }, sizes.pipelines);
 	seedEnvironments(axion);
+	seedVariables(axion);
 	seedDeployments(axion, new Map(axion.commits.map((c) => [c.hash, c])));
 	seedIssues({ repo: axion, people, prng, spanMinutes, nextCommentId }, sizes.issues);
 	axion.hooks.push(hook('axion-ci', 'https://hooks.axion.test/bitbucket', ['repo:push', 'pullrequest:created', 'pullrequest:fulfilled'], 'repository', 'seeded-secret'));

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
-import { API_PREFIX, handleApiRequest, parseBody, type ApiResponse } from './api';
+import { API_PREFIX, handleApiRequest, parseBody, parseForm, type ApiResponse } from './api';
 import { handleAsyncControl, handleControl, type ControlTarget } from './control';
 import { FaultQueue, faultResponse } from './faults';
 import { WebhookDispatcher } from './webhooks';
@@ -26,11 +26,11 @@ export type { AuthKind, FaultSpec, RateLimitSpec, RecordedRequest, RequestFilter
 
 const CONTROL_PREFIX = '/_sandbox';
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
 }
@@ -43,8 +43,8 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
 	return headers;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-	const payload = Buffer.from(body, 'utf8');
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+	const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 	res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
 	res.end(payload);
 }
@@ -197,7 +197,8 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
 		const search = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
 		const method = (req.method ?? 'GET').toUpperCase();
-		const rawBody = await readBody(req);
+		const rawBytes = await readBody(req);
+		const rawBody = rawBytes.toString('utf8');
 		const headers = headerRecord(req);
 
 		if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
@@ -218,7 +219,7 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		this.inFlight++;
 		this.traffic.maxInFlight = Math.max(this.traffic.maxInFlight, this.inFlight);
 		try {
-			await this.handleApi(req, res, { method, rawPath, search, rawBody, headers, arrived });
+			await this.handleApi(req, res, { method, rawPath, search, rawBody, rawBytes, headers, arrived });
 		} finally {
 			this.inFlight--;
 		}
@@ -238,7 +239,7 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 	private async handleApi(
 		req: IncomingMessage,
 		res: ServerResponse,
-		input: { method: string; rawPath: string; search: string; rawBody: string; headers: Record<string, string>; arrived: number },
+		input: { method: string; rawPath: string; search: string; rawBody: string; rawBytes: Buffer; headers: Record<string, string>; arrived: number },
 	): Promise<void> {
 		const query = new QueryParams(input.search);
 		const parsed = parseBody(input.rawBody, input.headers['content-type']);
@@ -258,12 +259,23 @@ class BitbucketSandbox implements Sandbox, ControlTarget {
 		const extraDelay = this.onRequest?.(record, this.requests.length - 1);
 		const limit = this.rateLimitFor();
 		const fault = limit.limited ? { status: 429 } : this.faults.take(input.method, input.rawPath);
+		const form = await parseForm(input.rawBytes, input.headers['content-type']);
 		if (limit.limited) this.traffic.rateLimited++;
 		const processFirst = fault !== undefined && fault.afterProcessing === true && (fault.drop === true || fault.status >= 500);
 		let response: ApiResponse | undefined;
 		if (!fault || processFirst) {
 			response = handleApiRequest(
-				{ method: input.method, rawPath: input.rawPath, query, headers: input.headers, rawBody: input.rawBody, body: parsed.body, bodyIsMalformedJson: parsed.malformed },
+				{
+					method: input.method,
+					rawPath: input.rawPath,
+					query,
+					headers: input.headers,
+					rawBody: input.rawBody,
+					rawBytes: input.rawBytes,
+					form,
+					body: parsed.body,
+					bodyIsMalformedJson: parsed.malformed,
+				},
 				{ state: this.currentState, origin: this.originValue, appPasswordsEnabled: this.appPasswordsEnabled },
 			);
 			record.authKind = response.authKind;

@@ -185,6 +185,11 @@ export function authorView(links: Links, user: AccountRecord): Json {
 	return { type: 'author', raw: `${user.display_name} <${user.email}>`, user: accountView(links, user) };
 }
 
+/** An author given as text (`Name <email>`) by the client that made the commit. */
+export function rawAuthorView(raw: string): Json {
+	return { type: 'author', raw };
+}
+
 /** The short form used inside pull requests, parents and pipeline targets. */
 export function commitRefView(links: Links, repo: RepositoryRecord, hash: string, length = 40): Json {
 	return {
@@ -199,7 +204,7 @@ export function commitView(links: Links, repo: RepositoryRecord, commit: CommitR
 		type: 'commit',
 		hash: commit.hash,
 		date: commit.date,
-		author: authorView(links, commit.author),
+		author: commit.rawAuthor ? rawAuthorView(commit.rawAuthor) : authorView(links, commit.author),
 		message: `${commit.message}\n`,
 		summary: rendered(`${commit.message}\n`),
 		parents: commit.parents.map((p) => commitRefView(links, repo, p)),

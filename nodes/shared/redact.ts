@@ -44,13 +44,18 @@ export function basicSecrets(user: string, password: string): string[] {
 export class Redactor {
 	private readonly forms: string[];
 
-	constructor(secrets: ReadonlyArray<string | undefined | null>) {
-		const all = new Set<string>();
+	constructor(secrets: ReadonlyArray<string | undefined | null>, forms: readonly string[] = []) {
+		const all = new Set<string>(forms);
 		for (const secret of secrets) {
 			if (typeof secret !== 'string') continue;
 			for (const form of secretForms(secret)) all.add(form);
 		}
 		this.forms = [...all].sort((a, b) => b.length - a.length);
+	}
+
+	/** This redactor, also hiding `more` (secrets one call sends, such as a secured variable's value). */
+	with(more: ReadonlyArray<string | undefined | null>): Redactor {
+		return new Redactor(more, this.forms);
 	}
 
 	get empty(): boolean {

@@ -153,6 +153,42 @@ beforeAll(async () => {
 				cred,
 			),
 		]),
+		chain('wfFiles', [
+			bitbucketNode('Read logo', { resource: 'file', operation: 'get', ...repoParams, path: 'docs/images/logo.png', output: 'binary', binaryProperty: 'logo' }, cred),
+			bitbucketNode(
+				'Commit files',
+				{
+					resource: 'file',
+					operation: 'commit',
+					...repoParams,
+					branch: 'chore/e2e-release',
+					message: 'Release notes and logo from n8n',
+					files: {
+						file: [
+							{ path: 'CHANGELOG.md', source: 'text', content: '# Changelog\n\n## 2.4.0\n- Released from n8n\n' },
+							{ path: 'docs/images/logo-copy.png', source: 'binary', binaryProperty: 'logo' },
+						],
+					},
+					commitOptions: { fromBranch: 'develop', author: 'n8n Release <release@axion.test>' },
+				},
+				cred,
+			),
+			bitbucketNode(
+				'Open pull request',
+				{ resource: 'pullRequest', operation: 'create', ...repoParams, title: 'Release 2.4.0', sourceBranch: rl('={{ $json.branch }}', 'name'), destinationBranch: rl('develop', 'name') },
+				cred,
+			),
+			bitbucketNode(
+				'Read changelog',
+				{ resource: 'file', operation: 'get', ...repoParams, path: 'CHANGELOG.md', at: "={{ $('Commit files').item.json.branch }}", output: 'text' },
+				cred,
+			),
+			bitbucketNode('List docs', { resource: 'file', operation: 'list', ...repoParams, path: 'docs', at: 'chore/e2e-release', maxDepth: 3, returnAll: true }, cred),
+		]),
+		chain('wfSecuredUpsert', [
+			bitbucketNode('Set token', { resource: 'pipelineVariable', operation: 'upsert', ...repoParams, key: 'DEPLOY_TOKEN', value: SECRET, secured: true }, cred),
+			bitbucketNode('Rotate token', { resource: 'pipelineVariable', operation: 'upsert', ...repoParams, key: 'DEPLOY_TOKEN', value: `${SECRET}-rotated`, secured: true }, cred),
+		]),
 		chain('wfContinueOnFail', [
 			plainNode('Three pull request ids', 'n8n-nodes-base.set', 3.4, {
 				assignments: { assignments: [{ id: 'prs', name: 'prs', value: '={{ ["3", "99999", "4"] }}', type: 'array' }] },
@@ -324,6 +360,60 @@ describe('a 429 storm without Retry-After', () => {
 		expect(limited.every((r) => r.authKind === 'apiToken')).toBe(true);
 		// Each page was eventually answered: pages of 50 plus the three refused attempts.
 		expect(requestsTo('GET', /\/pullrequests$/).filter((r) => r.status === 200)).toHaveLength(Math.ceil(all.length / 50));
+	});
+});
+
+describe('File: commit a text and a binary file to a new branch, open a pull request, read and list them back', () => {
+	let result: ExecutionResult;
+	beforeAll(async () => {
+		result = await execute('wfFiles');
+	});
+
+	it('commits both files in one multipart POST, the binary byte for byte, on a branch started from develop', () => {
+		ok(result);
+		const branch = sandbox.state.branch(repo(), 'chore/e2e-release')!;
+		const tree = sandbox.state.treeOf(repo(), branch.target);
+		expect(tree.get('docs/images/logo-copy.png')!.content.equals(repo().files.get('docs/images/logo.png')!.content)).toBe(true);
+		expect(tree.get('CHANGELOG.md')!.content.toString()).toBe('# Changelog\n\n## 2.4.0\n- Released from n8n\n');
+		expect(branch.target.parents).toEqual([sandbox.state.branch(repo(), 'develop')!.target.hash]);
+		const [post] = requestsTo('POST', /\/src$/);
+		expect(post.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		expect(post.query).toEqual({});
+		const [commit] = result.json('Commit files');
+		expect(commit).toMatchObject({ hash: branch.target.hash, author: 'n8n Release <release@axion.test>', written: ['CHANGELOG.md', 'docs/images/logo-copy.png'] });
+		expect(result.json('Read logo')[0]).toMatchObject({ path: 'docs/images/logo.png', mimeType: 'image/png' });
+	});
+
+	it('opens the pull request from the new branch, and reads and lists what it holds', () => {
+		expect(result.json('Open pull request')[0]).toMatchObject({ source: { branch: { name: 'chore/e2e-release' } }, destination: { branch: { name: 'develop' } } });
+		expect(result.json('Read changelog')[0]).toMatchObject({ path: 'CHANGELOG.md', content: '# Changelog\n\n## 2.4.0\n- Released from n8n\n' });
+		const listed = result.json('List docs').map((e) => `${e.type} ${e.path}`);
+		expect(listed).toContain('file docs/images/logo-copy.png');
+		expect(listed.filter((e) => e.startsWith('file '))).toHaveLength([...sandbox.state.treeOf(repo(), sandbox.state.branch(repo(), 'chore/e2e-release')!.target).keys()].filter((p) => p.startsWith('docs/')).length);
+	});
+});
+
+describe('Pipeline Variable: a secured value set twice by key', () => {
+	let result: ExecutionResult;
+	beforeAll(async () => {
+		result = await execute('wfSecuredUpsert');
+	});
+
+	it('creates it, then updates the same variable, and Bitbucket holds the new value', () => {
+		ok(result);
+		const [set] = result.json('Set token');
+		const [rotated] = result.json('Rotate token');
+		expect(set).toMatchObject({ key: 'DEPLOY_TOKEN', secured: true, created: true });
+		expect(rotated).toMatchObject({ key: 'DEPLOY_TOKEN', secured: true, created: false, uuid: set.uuid });
+		expect(repo().pipelineVariables.filter((v) => v.key === 'DEPLOY_TOKEN')).toEqual([expect.objectContaining({ value: `${SECRET}-rotated` })]);
+	});
+
+	it('never outputs the value: not in the items, not in n8n\'s stdout or stderr, not in its log file', () => {
+		expect(JSON.stringify(result.runData)).not.toContain(SECRET);
+		expect(result.stdout).toContain('DEPLOY_TOKEN');
+		expect(result.stdout).not.toContain(SECRET);
+		expect(result.stderr).not.toContain(SECRET);
+		expect(readFileSync(n8n.n8nLogFile, 'utf8')).not.toContain(SECRET);
 	});
 });
 

@@ -16,7 +16,8 @@ function load() {
 	const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
 	templates = Object.entries(spec.paths).map(([template, ops]) => ({
 		template,
-		regex: new RegExp(`^${spec.basePath}${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+		// `{path}` (a file's path under src/{commit}) spans segments; every other parameter is one segment.
+		regex: new RegExp(`^${spec.basePath}${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{path\}/g, '.*').replace(/\{[^}]+\}/g, '[^/]+')}$`),
 		methods: new Set(Object.keys(ops).map((m) => m.toUpperCase())),
 	}));
 	return templates;

@@ -1,6 +1,6 @@
 /** The Bitbucket sandbox's resources over real HTTP: pull requests, refs, pipelines, commits, issues, hooks, repositories. */
 import { startSandbox, type Sandbox } from '../../dev/sandbox/server';
-import { sandboxClient, type JsonObject, type SandboxReply } from '../../dev/sandbox/testing';
+import { authorizationFor, sandboxClient, type JsonObject, type SandboxReply } from '../../dev/sandbox/testing';
 
 const REPO = '/repositories/technocore_axion/axion';
 
@@ -430,5 +430,69 @@ describe('repositories, deployments and environments', () => {
 		expect(values(deployments).length).toBeGreaterThan(0);
 		const envIds = new Set(values(environments).map((e) => e['uuid']));
 		for (const d of values(deployments)) expect(envIds.has((d['environment'] as JsonObject)['uuid'])).toBe(true);
+	});
+});
+
+describe('src: files, directories and commits', () => {
+	async function commit(form: FormData, query = ''): Promise<Response> {
+		return await fetch(`${sandbox.baseUrl}${REPO}/src${query}`, { method: 'POST', headers: { authorization: authorizationFor('apiToken') }, body: form });
+	}
+
+	it('answers a file with its bytes and a type from its extension, a directory with a listing, and meta data on request', async () => {
+		const main = axion().branches.find((b) => b.name === 'main')!.target.hash;
+		const root = await call(`${REPO}/src`, { redirect: 'manual' });
+		expect(root.status).toBe(302);
+		expect(root.headers.get('location')).toBe(`${sandbox.baseUrl}${REPO}/src/${main}/`);
+		const readme = await call(`${REPO}/src/main/README.md`);
+		expect([readme.status, readme.headers.get('content-type'), readme.text]).toEqual([200, 'text/markdown', axion().files.get('README.md')!.content.toString()]);
+		const docs = await call(`${REPO}/src/${main}/docs/`);
+		expect(values(docs).map((e) => `${e['type']} ${e['path']}`)).toEqual(['commit_directory docs/api', 'commit_file docs/guide.md', 'commit_directory docs/images']);
+		const meta = await call(`${REPO}/src/${main}/docs/images/logo.png?format=meta`);
+		expect(meta.json).toMatchObject({ type: 'commit_file', path: 'docs/images/logo.png', size: axion().files.get('docs/images/logo.png')!.content.length, attributes: ['binary'] });
+		expect(error(await call(`${REPO}/src/${main}/docs?max_depth=0`)).message).toBe('Invalid max_depth');
+		expect((await call(`${REPO}/src/no-such-ref/README.md`)).status).toBe(404);
+	});
+
+	it('takes branch and message from the form only: given in the query string they are ignored and the commit lands on main', async () => {
+		const main = axion().branches.find((b) => b.name === 'main')!;
+		const before = main.target.hash;
+		const form = new FormData();
+		form.append('notes.md', new Blob(['hello']), 'notes.md');
+		const answer = await commit(form, '?branch=feat%2Fquery&message=From%20the%20query');
+		expect(answer.status).toBe(201);
+		expect(main.target.hash).not.toBe(before);
+		expect(main.target.message).toBe('Edited online with Bitbucket');
+		expect(axion().branches.some((b) => b.name === 'feat/query')).toBe(false);
+	});
+
+	it('refuses a body that is not multipart, and a parent that is not the branch head (409)', async () => {
+		const json = await call(`${REPO}/src`, { method: 'POST', body: { 'a.txt': 'x', branch: 'develop' } });
+		expect([json.status, error(json).detail]).toEqual([400, 'Send the files as multipart/form-data.']);
+		const develop = axion().branches.find((b) => b.name === 'develop')!;
+		const form = new FormData();
+		form.append('branch', 'develop');
+		form.append('parents', axion().branches.find((b) => b.name === 'main')!.target.hash);
+		form.append('a.txt', new Blob(['x']), 'a.txt');
+		const moved = await commit(form);
+		expect(moved.status).toBe(409);
+		expect(((await moved.json()) as { error: { message: string } }).error.message).toMatch(/is not the head of branch develop/);
+		expect(axion().branches.find((b) => b.name === 'develop')).toBe(develop);
+	});
+});
+
+describe('pipeline and deployment variables', () => {
+	it('never answers a secured value, and answers 409 for a key used twice', async () => {
+		const list = await call(`${REPO}/pipelines_config/variables`);
+		const secured = values(list).find((v) => v['key'] === 'NPM_TOKEN')!;
+		expect(secured).toEqual({ type: 'pipeline_variable', uuid: expect.any(String), key: 'NPM_TOKEN', secured: true });
+		expect(list.text).not.toContain('npm_seeded_secret_value');
+		const duplicate = await call(`${REPO}/pipelines_config/variables`, { method: 'POST', body: { key: 'NPM_TOKEN', value: 'x', secured: true } });
+		expect(duplicate.status).toBe(409);
+		const staging = axion().environments.find((e) => e.name === 'Staging')!;
+		const env = await call(`${REPO}/deployments_config/environments/${encodeURIComponent(staging.uuid)}/variables`);
+		expect(values(env).map((v) => [v['type'], v['key'], v['value']])).toEqual([
+			['deployment_variable', 'API_URL', 'https://staging.axion.test'],
+			['deployment_variable', 'DEPLOY_TOKEN', undefined],
+		]);
 	});
 });

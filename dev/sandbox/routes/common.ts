@@ -13,6 +13,7 @@ export const SCOPES = {
 	writePr: ['read:pullrequest:bitbucket', 'write:pullrequest:bitbucket'],
 	writePrOnly: ['write:pullrequest:bitbucket'],
 	readPipeline: ['read:pipeline:bitbucket'],
+	adminPipeline: ['admin:pipeline:bitbucket'],
 	writePipeline: ['read:pipeline:bitbucket', 'write:pipeline:bitbucket'],
 	writePipelineOnly: ['write:pipeline:bitbucket'],
 	readIssue: ['read:issue:bitbucket'],

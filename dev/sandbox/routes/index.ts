@@ -11,6 +11,8 @@ import { reviewRouteDefinitions } from './pullrequest-reviews';
 import { pullRequestRouteDefinitions } from './pullrequests';
 import { refRouteDefinitions } from './refs';
 import { repositoryRouteDefinitions } from './repositories';
+import { srcRouteDefinitions } from './src';
+import { variableRouteDefinitions } from './variables';
 import { workspaceRouteDefinitions } from './workspaces';
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -27,4 +29,6 @@ export const ROUTES: readonly RouteDefinition[] = [
 	...diffRouteDefinitions,
 	...issueRouteDefinitions,
 	...deploymentRouteDefinitions,
+	...srcRouteDefinitions,
+	...variableRouteDefinitions,
 ];

@@ -10,7 +10,7 @@ import { branchView, tagView } from '../views';
 import { isObject, objectBody, optionalString, R, repositoryOf, requiredString, SCOPES } from './common';
 
 /** git check-ref-format, roughly. */
-function validRefName(name: string): boolean {
+export function validRefName(name: string): boolean {
 	return (
 		name.length > 0 &&
 		!name.startsWith('/') &&

@@ -108,6 +108,7 @@ export function seedEnvironments(repo: RepositoryRecord): EnvironmentRecord[] {
 		slug: name.toLowerCase(),
 		environment_type: type,
 		rank,
+		variables: [],
 	}));
 	return repo.environments;
 }

@@ -1,4 +1,4 @@
-import type { ProjectRecord, RepositoryRecord, WorkspaceRecord } from '../model';
+import type { FileTree, ProjectRecord, RepositoryRecord, WorkspaceRecord } from '../model';
 
 export interface NewRepository {
 	workspace: WorkspaceRecord;
@@ -13,6 +13,8 @@ export interface NewRepository {
 	forkPolicy?: RepositoryRecord['fork_policy'];
 	mainBranch?: string;
 	createdOn: string;
+	/** The files of every seeded commit (default: a README). */
+	files?: FileTree;
 }
 
 /** An empty repository record; git data, pull requests and the rest are filled in by the caller. */
@@ -45,5 +47,7 @@ export function createRepositoryRecord(input: NewRepository): RepositoryRecord {
 		statuses: [],
 		environments: [],
 		deployments: [],
+		files: input.files ?? new Map([['README.md', { content: Buffer.from(`# ${input.name ?? input.slug}\n`), attributes: [] }]]),
+		pipelineVariables: [],
 	};
 }

@@ -2,8 +2,10 @@ import { branch } from './branch';
 import { commit } from './commit';
 import { customApiCall } from './customApiCall';
 import { deployment } from './deployment';
+import { file } from './file';
 import { issue } from './issue';
 import { pipeline } from './pipeline';
+import { pipelineVariable } from './pipelineVariable';
 import { pullRequest } from './pullRequest';
 import { repository } from './repository';
 import { tag } from './tag';
@@ -16,8 +18,10 @@ export const resources: Record<string, Resource> = {
 	commit,
 	customApiCall,
 	deployment,
+	file,
 	issue,
 	pipeline,
+	pipelineVariable,
 	pullRequest,
 	repository,
 	tag,

@@ -16,7 +16,7 @@ import { bitbucketErrorItem, toNodeError, type ErrorScope } from '../helpers/err
 import { runItemPool } from '../helpers/itemPool';
 import { connect, type ConnectedClient } from '../transport';
 import { resources } from './resources';
-import type { Operation } from './types';
+import { OutputItems, type Operation } from './types';
 
 /** A number option of the Rate Limiting collection, checked with the name the user sees. */
 function rateLimitNumber(settings: IDataObject, key: string, label: string, max: number, whole = false): number | undefined {
@@ -104,6 +104,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			);
 			if ('result' in outcome) {
 				const { result } = outcome;
+				if (result instanceof OutputItems) return result.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 				const rows = result === undefined ? [{ success: true }] : Array.isArray(result) ? result : [result];
 				return rows.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
 			}

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { BitbucketClient } from '../../shared/bitbucket/client';
 import type { Defaults } from '../helpers/locators';
@@ -8,11 +8,16 @@ export interface OperationContext {
 	defaults: Defaults;
 }
 
+/** Output items with more than JSON (a file as binary data); the router pairs them with the input item. */
+export class OutputItems {
+	constructor(readonly items: INodeExecutionData[]) {}
+}
+
 /**
  * What an operation returns for one input item: one JSON object (a Bitbucket object or our own), several
- * (one output item each), or nothing (the item becomes `{ success: true }`).
+ * (one output item each), whole output items (OutputItems), or nothing (the item becomes `{ success: true }`).
  */
-export type OperationResult = IDataObject | object | object[] | undefined;
+export type OperationResult = IDataObject | object | object[] | OutputItems | undefined;
 
 export interface Operation {
 	/** The operation's fields (displayOptions are added by the resource). */

@@ -102,3 +102,16 @@ export const searchPullRequests = search(async ({ client, defaults }, context, f
 		paginationToken: page.next,
 	};
 });
+
+/** Deployment environments (a repository has a handful): filtered by name here, valued by UUID. */
+export const searchEnvironments = search(async ({ client, defaults }, context, filter) => {
+	const ref = repoOf(context, defaults);
+	const environments = await client.deployments.listEnvironments(ref, { limit: 200 });
+	const wanted = filter.toLowerCase();
+	return {
+		results: environments
+			.map((e) => ({ name: String(e.name ?? e.uuid), value: String(e.uuid) }))
+			.filter((e) => !wanted || e.name.toLowerCase().includes(wanted))
+			.map((e) => ({ ...e, url: `https://bitbucket.org/${ref.workspace}/${ref.repo}/deployments` })),
+	};
+});

@@ -95,16 +95,23 @@ function networkReason(cause: NonNullable<AxiosLikeError['cause']>, requestUrl: 
  */
 function n8nTransport(context: BitbucketFunctions, credentialType: CredentialType, authorization?: string): Transport {
 	return async (request) => {
+		const plain = request.text === true || request.stream === true;
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
-			headers: { Accept: request.text ? 'text/plain, */*' : 'application/json', ...request.headers },
+			headers: { Accept: plain ? '*/*' : 'application/json', ...request.headers },
 			returnFullResponse: true,
-			json: !request.text,
+			json: !plain && request.raw === undefined,
 			disableFollowRedirect: true,
 		};
 		if (request.text) options.encoding = 'text';
+		// A file's content: n8n hands the response over as a stream, never read into memory here.
+		if (request.stream) options.encoding = 'stream';
 		if (request.body !== undefined) options.body = request.body as IDataObject;
+		if (request.raw) {
+			options.body = Buffer.from(request.raw.bytes);
+			options.headers = { ...options.headers, 'Content-Type': request.raw.contentType };
+		}
 		try {
 			const response = (
 				authorization === undefined

@@ -13,6 +13,7 @@ import type { RepoRef } from './paths';
 import type { Query, RequestLayer } from './request';
 import { CommitsPart, type BuildStatusInput, type CommitListOptions } from './resources/commits';
 import { DeploymentsPart } from './resources/deployments';
+import { FilesPart, type CommitFilesInput, type FileContent } from './resources/files';
 import { IssuesPart, type CreateIssueInput } from './resources/issues';
 import { PAGE_SIZE, type ListOptions } from './resources/part';
 import { PipelinesPart, type PipelineListOptions } from './resources/pipelines';
@@ -26,9 +27,10 @@ import {
 } from './resources/pullRequests';
 import { RefsPart, type RefListOptions } from './resources/refs';
 import { RepositoriesPart, type CreateRepositoryInput, type RepositoryRole } from './resources/repositories';
+import { VariablesPart, type VariableInput, type VariableScope } from './resources/variables';
 import { WebhooksPart, type WebhookInput, type WebhookScope } from './resources/webhooks';
 import { WorkspacesPart } from './resources/workspaces';
-import type { HttpMethod } from './transport';
+import type { ByteStream, HttpMethod } from './transport';
 import type {
 	Account,
 	BitbucketObject,
@@ -42,9 +44,11 @@ import type {
 	PipelineStep,
 	PipelineTarget,
 	PipelineVariable,
+	PipelineVariableObject,
 	PullRequest,
 	Ref,
 	Repository,
+	SourceEntry,
 	Webhook,
 	WorkspaceAccess,
 } from './types';
@@ -63,6 +67,8 @@ export {
 	type UpdatePullRequestInput,
 } from './resources/pullRequests';
 export type { CreateRepositoryInput, RepositoryRole } from './resources/repositories';
+export type { CommitFilesInput, FileContent, FileToCommit } from './resources/files';
+export type { VariableInput, VariableScope } from './resources/variables';
 export type { HookEventType, WebhookInput, WebhookScope } from './resources/webhooks';
 
 export interface ClientOptions {
@@ -91,6 +97,10 @@ export class BitbucketClient {
 
 	readonly deployments: DeploymentsPart;
 
+	readonly files: FilesPart;
+
+	readonly variables: VariablesPart;
+
 	constructor(
 		readonly http: RequestLayer,
 		options: ClientOptions = {},
@@ -107,6 +117,8 @@ export class BitbucketClient {
 		this.issues = new IssuesPart(http);
 		this.webhooks = new WebhooksPart(http);
 		this.deployments = new DeploymentsPart(http);
+		this.files = new FilesPart(http);
+		this.variables = new VariablesPart(http);
 	}
 
 	/**
@@ -324,5 +336,52 @@ export class BitbucketClient {
 
 	listEnvironments(ref: RepoRef, options?: ListOptions): Promise<BitbucketObject[]> {
 		return this.deployments.listEnvironments(ref, options);
+	}
+
+	/** A file's content at a branch, tag or commit (default: the main branch's head), as text or bytes. */
+	getFile(ref: RepoRef, path: string, options: { at?: string; as: 'text' }): Promise<FileContent<string>>;
+	getFile(ref: RepoRef, path: string, options?: { at?: string; as?: 'bytes' }): Promise<FileContent<Uint8Array>>;
+	getFile(ref: RepoRef, path: string, options: { at?: string; as?: 'text' | 'bytes' } = {}): Promise<FileContent<string | Uint8Array>> {
+		return options.as === 'text' ? this.files.get(ref, path, { at: options.at, as: 'text' }) : this.files.get(ref, path, { at: options.at });
+	}
+
+	/** A file's content as bytes arriving, never whole in memory. */
+	streamFile(ref: RepoRef, path: string, options?: { at?: string }): Promise<FileContent<ByteStream>> {
+		return this.files.stream(ref, path, options);
+	}
+
+	/** The entries of a directory (root when `path` is empty), `maxDepth` levels deep. */
+	listFiles(ref: RepoRef, path: string, options?: ListOptions & { at?: string; maxDepth?: number }): Promise<SourceEntry[]> {
+		return this.files.list(ref, path, options);
+	}
+
+	/** One commit of added, replaced and deleted files on a branch (created when missing); returns the commit. */
+	commitFiles(ref: RepoRef, input: CommitFilesInput): Promise<Commit> {
+		return this.files.commit(ref, input);
+	}
+
+	listPipelineVariables(ref: RepoRef, scope?: VariableScope, options?: ListOptions): Promise<PipelineVariableObject[]> {
+		return this.variables.list(ref, scope, options);
+	}
+
+	getPipelineVariable(ref: RepoRef, variableUuid: string, scope?: VariableScope): Promise<PipelineVariableObject> {
+		return this.variables.get(ref, variableUuid, scope);
+	}
+
+	createPipelineVariable(ref: RepoRef, input: VariableInput, scope?: VariableScope): Promise<PipelineVariableObject> {
+		return this.variables.create(ref, input, scope);
+	}
+
+	updatePipelineVariable(ref: RepoRef, variableUuid: string, input: Partial<VariableInput>, scope?: VariableScope): Promise<PipelineVariableObject> {
+		return this.variables.update(ref, variableUuid, input, scope);
+	}
+
+	deletePipelineVariable(ref: RepoRef, variableUuid: string, scope?: VariableScope): Promise<void> {
+		return this.variables.delete(ref, variableUuid, scope);
+	}
+
+	/** Sets a variable by key: updates it (secured ones by UUID) or creates it. `created` says which. */
+	setPipelineVariable(ref: RepoRef, input: VariableInput, scope?: VariableScope): Promise<PipelineVariableObject & { created: boolean }> {
+		return this.variables.set(ref, input, scope);
 	}
 }

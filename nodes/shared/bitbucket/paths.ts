@@ -107,6 +107,31 @@ export function refName(value: unknown, field = 'branch', label = 'Branch name')
 	return text;
 }
 
+/**
+ * A file or directory path inside a repository, relative to its root (`docs/CHANGELOG.md`): no leading `/`, no
+ * empty, `.` or `..` segment, no backslash, quote or control character. A directory may be empty (the root) with
+ * `directory`; a trailing `/` is dropped.
+ */
+export function filePath(value: unknown, field: string, label: string, options: { directory?: boolean } = {}): string {
+	const raw = value === undefined || value === null ? '' : String(value);
+	const text = options.directory ? raw.trim().replace(/\/+$/, '') : raw.trim();
+	if (text === '') {
+		if (options.directory) return '';
+		throw new BitbucketInputError(`${label} is empty`, field);
+	}
+	const problem = text.startsWith('/')
+		? 'starts with "/" (write it from the repository\'s root, e.g. docs/guide.md)'
+		: text.split('/').some((s) => s === '')
+			? 'has an empty part ("//" or a trailing "/")'
+			: text.split('/').some(isDotSegment)
+				? 'has a "." or ".." part'
+				: /["\\]/.test(text) || CONTROL.test(text)
+					? 'contains a quote, a backslash or a control character'
+					: undefined;
+	if (problem) throw new BitbucketInputError(`${label} "${text}" is not a valid path in the repository: it ${problem}`, field);
+	return text;
+}
+
 /** A pull request or issue id: a positive integer. */
 export function positiveId(value: unknown, field: string, label: string): number {
 	const text = present(value, field, label);

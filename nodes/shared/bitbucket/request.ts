@@ -27,7 +27,16 @@ import {
 import { RequestGate } from './gate';
 import { isDotSegment, tryUrl } from './paths';
 import { decideRetry, resolveRetryOptions, type AttemptOutcome, type RetryOptions, type RetryReason } from './retry';
-import { TransportNetworkError, type HttpMethod, type Transport, type TransportResponse } from './transport';
+import {
+	isByteStream,
+	parseBody,
+	readBytes,
+	TransportNetworkError,
+	type HttpMethod,
+	type Transport,
+	type TransportRequest,
+	type TransportResponse,
+} from './transport';
 
 export { formatMs } from './retry';
 
@@ -83,6 +92,12 @@ export interface RequestOptions {
 	headers?: Record<string, string>;
 	/** Read the response as text. */
 	text?: boolean;
+	/** A successful response's body as a ByteStream (see TransportRequest.stream). */
+	stream?: boolean;
+	/** A body already encoded (multipart/form-data); `body` must then be unset. */
+	raw?: TransportRequest['raw'];
+	/** Values this call sends that must never show in its errors (a secured variable's value). */
+	secrets?: readonly string[];
 }
 
 export interface ApiResponse<T> {
@@ -248,14 +263,29 @@ export class RequestLayer {
 		let url = this.url(options);
 		let waited = 0;
 		let redirects = 0;
+		const redactor = options.secrets?.length ? this.redactor.with(options.secrets) : this.redactor;
 		for (let attempt = 1; ; attempt++) {
 			const slot = await this.gate.enter();
 			waited += slot.pausedMs;
-			const sent = await this.transport({ method, url, headers: options.headers ?? {}, body: options.body, text: options.text }).then(
+			const sent = await this.transport({
+				method,
+				url,
+				headers: options.headers ?? {},
+				body: options.body,
+				text: options.text,
+				stream: options.stream,
+				raw: options.raw,
+			}).then(
 				(answer) => ({ answer }),
 				(error: unknown) => ({ error }),
 			);
 			slot.release();
+			// A streamed answer that is not the file (an error, a redirect): read it, to judge and to word it.
+			if ('answer' in sent && isByteStream(sent.answer.body) && (sent.answer.statusCode < 200 || sent.answer.statusCode >= 300)) {
+				const text = new TextDecoder().decode(await readBytes(sent.answer.body));
+				const contentType = header(sent.answer.headers, 'content-type');
+				sent.answer.body = parseBody(text, Array.isArray(contentType) ? contentType[0] : contentType);
+			}
 			// Only a lost answer is ours to judge; n8n's own errors (reconnect a credential, a cancelled run) pass on.
 			if ('error' in sent && !(sent.error instanceof TransportNetworkError)) throw sent.error;
 			const response = 'answer' in sent ? sent.answer : undefined;
@@ -269,7 +299,7 @@ export class RequestLayer {
 			const outcome: AttemptOutcome = response
 				? { kind: 'status', status: response.statusCode, retryAfter: header(response.headers, 'retry-after') }
 				: { kind: 'network' };
-			const reason = 'error' in sent && sent.error instanceof TransportNetworkError ? this.redactor.text(sent.error.message) : '';
+			const reason = 'error' in sent && sent.error instanceof TransportNetworkError ? redactor.text(sent.error.message) : '';
 			if (response && REDIRECTS.has(response.statusCode) && method === 'GET') {
 				const location = header(response.headers, 'location');
 				const target = Array.isArray(location) ? location[0] : location;
@@ -313,7 +343,7 @@ export class RequestLayer {
 					processed,
 				);
 			}
-			throw this.apiError(response, method, shownUrl, attempt, note);
+			throw this.apiError(response, method, shownUrl, attempt, note, redactor);
 		}
 	}
 
@@ -548,20 +578,21 @@ export class RequestLayer {
 		method: string,
 		url: string,
 		attempts: number,
-		note?: string,
+		note: string | undefined,
+		redactor: Redactor,
 	): BitbucketApiError {
 		const status = response.statusCode;
 		const parsed = parseErrorBody(response.body);
-		const base = parsed.message ? this.redactor.text(parsed.message) : statusText(status);
+		const base = parsed.message ? redactor.text(parsed.message) : statusText(status);
 		const message = `Bitbucket ${status}: ${base}${note ? ` (${note})` : ''}`;
 		return new BitbucketApiError(message, status, {
-			detail: parsed.detail !== undefined ? this.redactor.text(parsed.detail) : undefined,
-			fields: parsed.fields ? this.redactor.value(parsed.fields) : undefined,
+			detail: parsed.detail !== undefined ? redactor.text(parsed.detail) : undefined,
+			fields: parsed.fields ? redactor.value(parsed.fields) : undefined,
 			method,
 			url,
 			attempts,
 			errorId: parsed.id,
-			body: this.redactor.value(parsed.raw),
+			body: redactor.value(parsed.raw),
 		});
 	}
 }

@@ -18,12 +18,43 @@ export interface TransportRequest {
 	body?: unknown;
 	/** Read the body as text (logs, diffs) instead of parsing JSON. */
 	text?: boolean;
+	/**
+	 * Hand a successful response's body over as a stream of bytes (a file's content), not read into memory.
+	 * An error response's body may come as a stream too: the request layer reads it.
+	 */
+	stream?: boolean;
+	/** A body already encoded (multipart/form-data), sent as it is with its content type; `body` is then unset. */
+	raw?: { bytes: Uint8Array; contentType: string };
+}
+
+/** A response body handed over as bytes arriving (see TransportRequest.stream). */
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+export function isByteStream(value: unknown): value is ByteStream {
+	return value !== null && typeof value === 'object' && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/** Every byte of a stream, in one buffer. */
+export async function readBytes(stream: ByteStream): Promise<Uint8Array> {
+	const chunks: Uint8Array[] = [];
+	let length = 0;
+	for await (const chunk of stream) {
+		chunks.push(chunk);
+		length += chunk.length;
+	}
+	const bytes = new Uint8Array(length);
+	let offset = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, offset);
+		offset += chunk.length;
+	}
+	return bytes;
 }
 
 export interface TransportResponse {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON when the body was JSON, else the raw text, else undefined. */
+	/** Parsed JSON when the body was JSON, else the raw text, else undefined; a ByteStream for `stream` requests. */
 	body: unknown;
 }
 

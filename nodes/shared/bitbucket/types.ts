@@ -101,6 +101,24 @@ export interface PipelineVariable {
 	secured?: boolean;
 }
 
+/** A variable of the repository's pipelines or of a deployment environment; `value` is absent when secured. */
+export interface PipelineVariableObject extends BitbucketObject {
+	uuid: string;
+	key: string;
+	value?: string;
+	secured: boolean;
+}
+
+/** An entry of a repository's tree (`…/src`): a file or a directory. */
+export interface SourceEntry extends BitbucketObject {
+	type: 'commit_file' | 'commit_directory' | string;
+	path: string;
+	size?: number;
+	mimetype?: string | null;
+	attributes?: string[];
+	commit?: { hash: string };
+}
+
 export type PipelineTarget =
 	| { kind: 'branch'; name: string; pattern?: string }
 	| { kind: 'tag'; name: string; pattern?: string }

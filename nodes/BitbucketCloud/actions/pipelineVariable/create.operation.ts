@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readRepo, readString } from '../../helpers/params';
+import type { OperationContext, OperationResult } from '../types';
+import { keyField, readScope, scopeFields, securedField, valueField } from './fields';
+
+export { fields } from './fields';
+
+export const description: INodeProperties[] = [...scopeFields, keyField, valueField, securedField];
+
+export async function execute(this: IExecuteFunctions, i: number, { client, defaults }: OperationContext): Promise<OperationResult> {
+	const input = {
+		key: readString(this, 'key', i),
+		value: String(this.getNodeParameter('value', i, '') ?? ''),
+		secured: this.getNodeParameter('secured', i, true) as boolean,
+	};
+	return await client.variables.create(readRepo(this, i, defaults), input, readScope(this, i));
+}
