@@ -45,7 +45,16 @@ export class AxionDatabase implements ICredentialType {
 			default: 'axion-sync.sqlite',
 			placeholder: 'e.g. /data/axion-sync.sqlite',
 			description:
-				'Path of the SQLite file. A relative path is resolved in the n8n folder ($N8N_USER_FOLDER/.n8n, else ~/.n8n); the file and its folder are created when missing. All workers must see the same file: use PostgreSQL for queue mode across machines.',
+				'Path of the SQLite file. A relative path is resolved in the n8n folder ($N8N_USER_FOLDER/.n8n, else ~/.n8n); the file and its folder are created when missing.',
+			displayOptions: { show: { engine: ['sqlite'] } },
+		},
+		{
+			displayName: 'File Shared by All Workers',
+			name: 'sqliteShared',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the SQLite file is on storage that every n8n process sees. In queue mode (main and workers) SQLite is refused unless this is on: each worker would otherwise write its own file. PostgreSQL is the engine for queue mode.',
 			displayOptions: { show: { engine: ['sqlite'] } },
 		},
 		{

@@ -6,13 +6,14 @@
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` OS user. It throws
  * (so tests fail rather than skip) whenever the server cannot be started.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+
+import { aptInstall, isRoot, run, type RunResult } from './system';
 
 export interface PostgresServer {
 	url: string;
@@ -36,32 +37,6 @@ export interface StartPostgresOptions {
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 const OS_USER = 'postgres';
 
-interface RunResult {
-	stdout: string;
-	stderr: string;
-}
-
-function run(command: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-	return new Promise((resolve, reject) => {
-		execFile(
-			command,
-			args,
-			{ timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024, env: options.env ?? process.env },
-			(error, stdout, stderr) => {
-				if (error) {
-					reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}\n${stdout}`.trim()));
-				} else {
-					resolve({ stdout: String(stdout), stderr: String(stderr) });
-				}
-			},
-		);
-	});
-}
-
-function isRoot(): boolean {
-	return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
 /** The newest installed server's bin directory, or undefined. */
 function findBinDir(): string | undefined {
 	if (!existsSync(POSTGRES_ROOT)) return undefined;
@@ -71,44 +46,11 @@ function findBinDir(): string | undefined {
 	return versions.length ? join(POSTGRES_ROOT, versions[0], 'bin') : undefined;
 }
 
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Serialises installs between concurrent test processes (dpkg takes one at a time anyway). */
-async function withInstallLock<T>(fn: () => Promise<T>): Promise<T> {
-	const lock = join(tmpdir(), 'axion-postgres-install.lock');
-	const deadline = Date.now() + 15 * 60_000;
-	for (;;) {
-		try {
-			mkdirSync(lock);
-			break;
-		} catch {
-			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
-			await sleep(500);
-		}
-	}
-	try {
-		return await fn();
-	} finally {
-		rmdirSync(lock);
-	}
-}
-
 async function installPostgres(): Promise<string> {
-	return await withInstallLock(async () => {
-		const already = findBinDir();
-		if (already) return already;
-		if (!isRoot()) {
-			throw new Error('PostgreSQL is not installed and this process is not root: run `apt-get install -y postgresql` first.');
-		}
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		await run('apt-get', ['update'], { timeoutMs: 10 * 60_000, env });
-		await run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { timeoutMs: 15 * 60_000, env });
-		const bin = findBinDir();
-		if (!bin) throw new Error(`apt-get installed postgresql but no server binaries were found under ${POSTGRES_ROOT}/*/bin`);
-		return bin;
-	});
+	await aptInstall(['postgresql'], () => findBinDir() !== undefined);
+	const bin = findBinDir();
+	if (!bin) throw new Error(`No PostgreSQL server binaries under ${POSTGRES_ROOT}/*/bin`);
+	return bin;
 }
 
 async function ensureOsUser(): Promise<void> {

@@ -2,6 +2,7 @@
 import { benchItems } from './items';
 import { benchListing } from './listing';
 import { benchPollSync } from './poll-sync';
+import { benchQueue } from './queue';
 import { benchSync } from './sync';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
 		await benchPollSync();
 		await benchSync();
 	}
+	if (!only || only === 'queue') await benchQueue();
 }
 
 // n8n's Postgres node (measured by the sync benchmark) keeps its connection pool open: leave once done.

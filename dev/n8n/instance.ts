@@ -195,6 +195,11 @@ export class N8nInstance {
 		return this.packageName ? join(this.n8nFolder, 'nodes', 'node_modules', this.packageName) : undefined;
 	}
 
+	/** The process id of the server start() runs, if it runs. */
+	get serverPid(): number | undefined {
+		return this.server?.pid;
+	}
+
 	get baseUrl(): string {
 		if (this.serverPort === undefined) throw new Error('n8n is not started: call start() first');
 		return `http://localhost:${this.serverPort}`;

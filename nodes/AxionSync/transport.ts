@@ -25,6 +25,7 @@ export const CREDENTIAL_TYPE = 'axionDatabase';
 export interface AxionDatabaseCredentials {
 	engine?: string;
 	sqliteFile?: string;
+	sqliteShared?: boolean;
 	host?: string;
 	port?: number | string;
 	database?: string;
@@ -69,7 +70,7 @@ export function storeConfigFromCredentials(credentials: AxionDatabaseCredentials
 		};
 	}
 	// Anything else than sqlite is rejected by the store with a message naming the Engine field.
-	return { engine: engine as 'sqlite', file: text(c.sqliteFile), ...common };
+	return { engine: engine as 'sqlite', file: text(c.sqliteFile), sharedByAllWorkers: c.sqliteShared === true, ...common };
 }
 
 export function passwordOf(credentials: AxionDatabaseCredentials | ICredentialDataDecryptedObject): string | undefined {

@@ -8,6 +8,7 @@ import {
 	openSyncStore,
 	resolvePackage,
 	resolveSqliteFile,
+	resolveStoreConfig,
 	type LinkInput,
 	type SyncEngine,
 	type SyncStore,
@@ -448,6 +449,17 @@ describe('configuration', () => {
 		expect(resolvePackage('', { AXION_PACKAGE: 'crm' })).toBe('crm');
 		expect(resolvePackage('  ', {})).toBe('axion');
 		expect(resolvePackage('own', { AXION_PACKAGE: 'crm' })).toBe('own');
+	});
+
+	test('SQLite in n8n queue mode is refused, naming the setting, unless the file is shared by all workers', () => {
+		const queue = { EXECUTIONS_MODE: 'queue', N8N_USER_FOLDER: '/data/n8n' };
+		expect(() => resolveStoreConfig({ engine: 'sqlite' }, queue)).toThrow(
+			/n8n runs in queue mode \(EXECUTIONS_MODE=queue\), where every worker would open its own SQLite file \/data\/n8n\/\.n8n\/axion-sync\.sqlite.*Use PostgreSQL \(recommended\), or.*turn on "File Shared by All Workers"/,
+		);
+		expect(() => resolveStoreConfig({ engine: 'sqlite' }, queue)).toThrow(expect.objectContaining({ field: 'SQLite File', code: 'config' }));
+		expect(resolveStoreConfig({ engine: 'sqlite', sharedByAllWorkers: true }, queue)).toMatchObject({ engine: 'sqlite', file: '/data/n8n/.n8n/axion-sync.sqlite' });
+		expect(resolveStoreConfig({ engine: 'sqlite' }, { EXECUTIONS_MODE: 'regular' })).toMatchObject({ engine: 'sqlite' });
+		expect(resolveStoreConfig({ engine: 'postgres', host: 'db', database: 'axion', user: 'u' }, queue)).toMatchObject({ engine: 'postgres' });
 	});
 
 	test('unknown engine and bad PostgreSQL settings name the field', async () => {

@@ -31,6 +31,11 @@ export interface SqliteStoreConfig extends CommonConfig {
 	file?: string;
 	/** How long a write waits for another process's write lock; default 30 s. */
 	busyTimeoutMs?: number;
+	/**
+	 * The file is on storage every n8n process sees (queue mode: main and all workers). Without it, a store
+	 * opened in queue mode (EXECUTIONS_MODE=queue) is refused: each worker would write its own file.
+	 */
+	sharedByAllWorkers?: boolean;
 }
 
 export interface PostgresStoreConfig extends CommonConfig {
@@ -125,9 +130,19 @@ export function resolveStoreConfig(config: SyncStoreConfig, env: Env = process.e
 	const createTable = config.createTable !== false;
 	if ((engine as SyncEngine) === 'sqlite') {
 		const c = config as SqliteStoreConfig;
+		const file = resolveSqliteFile(c.file, env);
+		if ((env.EXECUTIONS_MODE ?? '').trim() === 'queue' && c.sharedByAllWorkers !== true && file !== ':memory:') {
+			throw new SyncStoreError(
+				'config',
+				`n8n runs in queue mode (EXECUTIONS_MODE=queue), where every worker would open its own SQLite file ${file}: ` +
+					'a link written by one worker would be missing on the others, and the next sync would create the external object again. ' +
+					'Use PostgreSQL (recommended), or, if that file is on storage all n8n processes share, turn on "File Shared by All Workers".',
+				{ field: 'SQLite File' },
+			);
+		}
 		return {
 			engine: 'sqlite',
-			file: resolveSqliteFile(c.file, env),
+			file,
 			table,
 			packageName,
 			createTable,
