@@ -9,24 +9,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 
-import type { IDataObject } from 'n8n-workflow';
-
-import { AXION_DATABASE, QueueCluster } from '../n8n/queue';
-import type { N8nCredential, WorkflowDefinition, WorkflowNode } from '../n8n/instance';
+import { AXION_DATABASE, pipeline, QueueCluster, workflowNode } from '../n8n/queue';
+import type { N8nCredential } from '../n8n/instance';
 import { SANDBOX_CREDENTIALS as C, startSandbox } from '../sandbox/server';
 import { sleep } from '../system';
 
 const PACKAGE = 'n8n-nodes-axion-bitbucket';
-
-function node(name: string, type: string, parameters: IDataObject, extra: Partial<WorkflowNode> = {}): WorkflowNode {
-	return { id: name.toLowerCase().replace(/\W+/g, '-'), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
-}
-
-function chain(id: string, nodes: WorkflowNode[]): WorkflowDefinition {
-	const connections: WorkflowDefinition['connections'] = {};
-	nodes.slice(0, -1).forEach((n, i) => (connections[n.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }));
-	return { id, name: id, nodes: nodes.map((n, i) => ({ ...n, position: [i * 220, 0] })), connections, settings: { executionOrder: 'v1' } };
-}
 
 interface Row {
 	what: string;
@@ -54,15 +42,15 @@ export async function benchQueue(): Promise<Row[]> {
 			data: { authType: 'apiToken', email: C.apiToken.email, apiToken: C.apiToken.token, workspace: C.workspace, repository: C.repo, baseUrl: sandbox.baseUrl },
 		};
 		const link = (sourceTable: string, key: string) =>
-			node('Link', `${PACKAGE}.axionSync`, { operation: 'linkRecord', provider: 'bitbucket', status: 'synced', sourceTable, sourceKey: key, externalId: key, externalType: 'pullrequest' }, {
+			workflowNode('Link', `${PACKAGE}.axionSync`, { operation: 'linkRecord', provider: 'bitbucket', status: 'synced', sourceTable, sourceKey: key, externalId: key, externalType: 'pullrequest' }, {
 				credentials: { axionDatabase: { id: axion.id, name: axion.name } },
 			});
 		const webhook = (path: string, responseMode: string) =>
-			node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode, responseData: 'firstEntryJson', options: {} }, { typeVersion: 2, webhookId: path });
+			workflowNode('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode, responseData: 'firstEntryJson', options: {} }, { typeVersion: 2, webhookId: path });
 		await cluster.n8n.importCredentials([axion, bitbucket]);
 		await cluster.n8n.importWorkflows([
-			chain('bTrigger', [
-				node(
+			pipeline('bTrigger', [
+				workflowNode(
 					'Bitbucket Cloud Trigger',
 					`${PACKAGE}.bitbucketCloudTrigger`,
 					{ authentication: 'bitbucketCloudApi', subject: 'repository', workspace: { __rl: true, mode: 'slug', value: C.workspace }, repository: { __rl: true, mode: 'slug', value: C.repo }, events: ['pullrequest:updated'], options: { simplify: true } },
@@ -70,11 +58,11 @@ export async function benchQueue(): Promise<Row[]> {
 				),
 				link('def_trigger', '={{ $json.pullRequestId }}'),
 			]),
-			chain('bWebhook', [webhook('bench-plain', 'onReceived'), link('def_plain', '={{ $json.body.pullrequest.id }}')]),
-			chain('bSync', [
+			pipeline('bWebhook', [webhook('bench-plain', 'onReceived'), link('def_plain', '={{ $json.body.pullrequest.id }}')]),
+			pipeline('bSync', [
 				webhook('bench-sync', 'lastNode'),
-				node('Keys', 'n8n-nodes-base.set', { assignments: { assignments: [{ id: 'k', name: 'keys', value: '={{ Array.from({ length: 1000 }, (_, i) => $json.body.offset + i) }}', type: 'array' }] }, options: {} }, { typeVersion: 3.4 }),
-				node('Split', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'keys', options: {} }),
+				workflowNode('Keys', 'n8n-nodes-base.set', { assignments: { assignments: [{ id: 'k', name: 'keys', value: '={{ Array.from({ length: 1000 }, (_, i) => $json.body.offset + i) }}', type: 'array' }] }, options: {} }, { typeVersion: 3.4 }),
+				workflowNode('Split', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'keys', options: {} }),
 				link('def_sync', "={{ 'K-' + $json.keys }}"),
 			]),
 		]);

@@ -18,8 +18,10 @@ import { Client } from 'pg';
 import { startPostgres, type PostgresServer } from '../postgres';
 import { startRedis, type RedisServer } from '../redis';
 import { sleep } from '../system';
+import type { IDataObject } from 'n8n-workflow';
+
 import { freePort, signalProcess } from './exec';
-import { N8nInstance } from './instance';
+import { N8nInstance, type WorkflowDefinition, type WorkflowNode } from './instance';
 
 export interface QueueWorker {
 	name: string;
@@ -50,6 +52,18 @@ export interface QueueClusterOptions {
 
 /** The database the Axion Sync node writes in, next to n8n's own. */
 export const AXION_DATABASE = 'axion';
+
+/** A workflow node (type version 1 unless `extra` says otherwise); its id is derived from its name. */
+export function workflowNode(name: string, type: string, parameters: IDataObject, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+	return { id: name.toLowerCase().replace(/\W+/g, '-'), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
+}
+
+/** A workflow whose first node (a trigger or a webhook) runs the next, and so on. */
+export function pipeline(id: string, nodes: WorkflowNode[]): WorkflowDefinition {
+	const connections: WorkflowDefinition['connections'] = {};
+	nodes.slice(0, -1).forEach((n, i) => (connections[n.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }));
+	return { id, name: id, nodes: nodes.map((n, i) => ({ ...n, position: [i * 220, 0] })), connections, settings: { executionOrder: 'v1' } };
+}
 
 export class QueueCluster {
 	readonly workers: QueueWorker[] = [];

@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { N8nCredential, WorkflowDefinition, WorkflowNode } from '../../dev/n8n/instance';
-import { AXION_DATABASE, QueueCluster } from '../../dev/n8n/queue';
+import type { N8nCredential } from '../../dev/n8n/instance';
+import { AXION_DATABASE, pipeline, QueueCluster, workflowNode } from '../../dev/n8n/queue';
 import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
 import { testClient } from '../helpers/bitbucket';
 
@@ -41,18 +41,8 @@ const bitbucket = (id: string, sandbox: Sandbox): N8nCredential => ({
 	data: { authType: 'apiToken', email: C.apiToken.email, apiToken: C.apiToken.token, workspace: C.workspace, repository: C.repo, baseUrl: sandbox.baseUrl },
 });
 
-function node(name: string, type: string, parameters: IDataObject, extra: Partial<WorkflowNode> = {}): WorkflowNode {
-	return { id: name.toLowerCase().replace(/\W+/g, '-'), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
-}
-
-function chain(id: string, nodes: WorkflowNode[]): WorkflowDefinition {
-	const connections: WorkflowDefinition['connections'] = {};
-	nodes.slice(0, -1).forEach((n, i) => (connections[n.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }));
-	return { id, name: id, nodes: nodes.map((n, i) => ({ ...n, position: [i * 220, 0] })), connections, settings: { executionOrder: 'v1' } };
-}
-
 const linkRecord = (credential: N8nCredential, parameters: IDataObject) =>
-	node('Link', `${PACKAGE}.axionSync`, { operation: 'linkRecord', provider: 'bitbucket', status: 'synced', ...parameters }, {
+	workflowNode('Link', `${PACKAGE}.axionSync`, { operation: 'linkRecord', provider: 'bitbucket', status: 'synced', ...parameters }, {
 		credentials: { axionDatabase: { id: credential.id, name: credential.name } },
 	});
 
@@ -109,10 +99,10 @@ beforeAll(async () => {
 	const pollCredential = bitbucket('bb-poll', polled);
 	await cluster.n8n.importCredentials([axion, sqlite, burstCredential, pollCredential]);
 	const webhook = (path: string) =>
-		node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, { typeVersion: 2, webhookId: path });
+		workflowNode('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, { typeVersion: 2, webhookId: path });
 	await cluster.n8n.importWorkflows([
-		chain('qWebhookLink', [
-			node(
+		pipeline('qWebhookLink', [
+			workflowNode(
 				'Bitbucket Cloud Trigger',
 				`${PACKAGE}.bitbucketCloudTrigger`,
 				{ authentication: 'bitbucketCloudApi', subject: 'repository', workspace: rl(C.workspace), repository: rl(C.repo), events: ['pullrequest:created', 'pullrequest:updated'], options: { simplify: true } },
@@ -120,17 +110,17 @@ beforeAll(async () => {
 			),
 			linkRecord(axion, { sourceTable: 'def_webhook_prs', sourceKey: '={{ $json.pullRequestId }}', externalId: '={{ $json.pullRequestId }}', externalType: 'pullrequest' }),
 		]),
-		chain('qSyncBatch', [
+		pipeline('qSyncBatch', [
 			webhook('axion-sync-batch'),
-			node('Keys', 'n8n-nodes-base.set', {
+			workflowNode('Keys', 'n8n-nodes-base.set', {
 				assignments: { assignments: [{ id: 'keys', name: 'keys', value: `={{ Array.from({ length: ${BATCH} }, (_, i) => $json.body.offset + i) }}`, type: 'array' }] },
 				options: {},
 			}, { typeVersion: 3.4 }),
-			node('One item each', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'keys', options: {} }),
+			workflowNode('One item each', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'keys', options: {} }),
 			linkRecord(axion, { sourceTable: 'def_batch', sourceKey: "={{ 'K-' + $json.keys }}", externalId: '={{ $json.keys }}', externalType: 'pullrequest' }),
 		]),
-		chain('qPoll', [
-			node(
+		pipeline('qPoll', [
+			workflowNode(
 				'Changed pull requests',
 				`${PACKAGE}.bitbucketCloudPollTrigger`,
 				{ pollTimes: { item: [{ mode: 'everyMinute' }] }, authentication: 'bitbucketCloudApi', workspace: rl(C.workspace), repository: rl(C.repo), watch: 'pullRequests', states: ['OPEN', 'MERGED', 'DECLINED'], simplify: true },
@@ -138,7 +128,7 @@ beforeAll(async () => {
 			),
 			linkRecord(axion, { sourceTable: 'def_polled', sourceKey: '={{ $json.id }}', externalId: '={{ $json.id }}', externalType: 'pullrequest' }),
 		]),
-		chain('qSqlite', [webhook('axion-sqlite'), linkRecord(sqlite, { sourceTable: 'def_x', sourceKey: 'a', externalId: '1', externalType: 'pullrequest' })]),
+		pipeline('qSqlite', [webhook('axion-sqlite'), linkRecord(sqlite, { sourceTable: 'def_x', sourceKey: 'a', externalId: '1', externalType: 'pullrequest' })]),
 	]);
 	for (const id of ['qWebhookLink', 'qSyncBatch', 'qPoll', 'qSqlite']) await cluster.publish(id);
 	await cluster.startProcesses();
