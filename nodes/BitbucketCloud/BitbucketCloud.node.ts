@@ -10,6 +10,7 @@ import {
 
 import { router } from './actions/router';
 import { resources } from './actions/resources';
+import { authenticationProperty, bitbucketCredentials } from './descriptions/authentication';
 import { listSearch } from './methods';
 
 function resourceProperties(): INodeProperties[] {
@@ -123,21 +124,9 @@ export class BitbucketCloud implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'bitbucketCloudApi', required: true, displayOptions: { show: { authentication: ['bitbucketCloudApi'] } } },
-			{ name: 'bitbucketCloudOAuth2Api', required: true, displayOptions: { show: { authentication: ['bitbucketCloudOAuth2Api'] } } },
-		],
+		credentials: bitbucketCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'API Token / Access Token', value: 'bitbucketCloudApi' },
-					{ name: 'OAuth2', value: 'bitbucketCloudOAuth2Api' },
-				],
-				default: 'bitbucketCloudApi',
-			},
+			authenticationProperty(),
 			...resourceProperties(),
 			requestOptions,
 			rateLimiting,

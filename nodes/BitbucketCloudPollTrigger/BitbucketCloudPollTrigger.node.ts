@@ -16,6 +16,7 @@ import {
 
 import type { PullRequestState } from '../shared/bitbucket/types';
 import { refName } from '../shared/bitbucket/paths';
+import { authenticationProperty, bitbucketCredentials } from '../BitbucketCloud/descriptions/authentication';
 import { branchLocator, repoLocators } from '../BitbucketCloud/descriptions/locators';
 import { toNodeError } from '../BitbucketCloud/helpers/errors';
 import { branchFrom, locatorOf, repoFrom } from '../BitbucketCloud/helpers/locators';
@@ -44,18 +45,9 @@ export class BitbucketCloudPollTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'bitbucketCloudApi', required: true, displayOptions: { show: { authentication: ['bitbucketCloudApi'] } } },
-			{ name: 'bitbucketCloudOAuth2Api', required: true, displayOptions: { show: { authentication: ['bitbucketCloudOAuth2Api'] } } },
-		],
+		credentials: bitbucketCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [option('API Token / Access Token', 'bitbucketCloudApi'), option('OAuth2', 'bitbucketCloudOAuth2Api')],
-				default: 'bitbucketCloudApi',
-			},
+			authenticationProperty(),
 			...repoLocators,
 			{
 				displayName: 'Watch',

@@ -23,6 +23,7 @@ import {
 import { BitbucketApiError } from '../shared/bitbucket/errors';
 import type { WebhookScope } from '../shared/bitbucket/client';
 import { newWebhookSecret, verifyWebhookSignature } from '../shared/bitbucket/webhookSignature';
+import { authenticationProperty, bitbucketCredentials } from '../BitbucketCloud/descriptions/authentication';
 import { repositoryLocator, workspaceLocator } from '../BitbucketCloud/descriptions/locators';
 import { toNodeError } from '../BitbucketCloud/helpers/errors';
 import { locatorOf, repoFrom, workspaceFrom } from '../BitbucketCloud/helpers/locators';
@@ -78,23 +79,10 @@ export class BitbucketCloudTrigger implements INodeType {
 		defaults: { name: 'Bitbucket Cloud Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'bitbucketCloudApi', required: true, displayOptions: { show: { authentication: ['bitbucketCloudApi'] } } },
-			{ name: 'bitbucketCloudOAuth2Api', required: true, displayOptions: { show: { authentication: ['bitbucketCloudOAuth2Api'] } } },
-		],
+		credentials: bitbucketCredentials,
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'API Token / Access Token', value: 'bitbucketCloudApi' },
-					{ name: 'OAuth2', value: 'bitbucketCloudOAuth2Api' },
-				],
-				default: 'bitbucketCloudApi',
-				hint: 'The credential needs the webhook scope (write:webhook:bitbucket, or "webhook" for OAuth2)',
-			},
+			authenticationProperty('The credential needs the webhook scope (write:webhook:bitbucket, or "webhook" for OAuth2)'),
 			{
 				displayName: 'Listen On',
 				name: 'subject',
