@@ -9,7 +9,7 @@ import type { AccountRecord, BuildStatusRecord, CommitRecord, PipelineResult, Re
 import { hashOf } from './prng';
 import { pullRequestView } from './routes/pullrequest-views';
 import { isoTimestamp } from './time';
-import { accountView, commitRefView, repositoryRefView, repositoryView } from './views';
+import { accountView, buildStatusView, repositoryView } from './views';
 
 export class SandboxChangeError extends Error {}
 
@@ -133,19 +133,7 @@ export function completePipeline(
 			payload: {
 				actor: accountView(links, actor),
 				repository: repositoryView(links, repo),
-				commit_status: {
-					type: 'build',
-					key: status.key,
-					state: status.state,
-					name: status.name,
-					description: status.description,
-					url: status.url,
-					refname: status.refname,
-					created_on: status.created_on,
-					updated_on: status.updated_on,
-					commit: commitRefView(links, repo, status.commit),
-					repository: repositoryRefView(links, repo),
-				},
+				commit_status: buildStatusView(links, repo, status),
 			},
 		},
 	];

@@ -1,6 +1,6 @@
 /** JSON representations shared by several resources, shaped after the spec's definitions. */
 import { href, type Links } from './links';
-import type { AccountRecord, BranchRecord, CommitRecord, MergeStrategy, ProjectRecord, RepositoryRecord, TagRecord, WorkspaceRecord } from './model';
+import type { AccountRecord, BranchRecord, BuildStatusRecord, CommitRecord, MergeStrategy, ProjectRecord, RepositoryRecord, TagRecord, WorkspaceRecord } from './model';
 import { MERGE_STRATEGIES } from './model';
 
 export type Json = Record<string, unknown>;
@@ -251,5 +251,26 @@ export function tagView(links: Links, repo: RepositoryRecord, tag: TagRecord): J
 			html: href(links.repoHtml(repo, 'commits', 'tag', tag.name)),
 		},
 		type: 'tag',
+	};
+}
+
+/** A commit's build status, as its own endpoint and the repo:commit_status_* webhook payloads show it. */
+export function buildStatusView(links: Links, repo: RepositoryRecord, status: BuildStatusRecord): Json {
+	return {
+		type: 'build',
+		key: status.key,
+		state: status.state,
+		name: status.name,
+		description: status.description,
+		url: status.url,
+		refname: status.refname,
+		created_on: status.created_on,
+		updated_on: status.updated_on,
+		commit: commitRefView(links, repo, status.commit),
+		repository: repositoryRefView(links, repo),
+		links: {
+			self: href(links.repoApi(repo, 'commit', status.commit, 'statuses', 'build', status.key)),
+			commit: href(links.repoApi(repo, 'commit', status.commit)),
+		},
 	};
 }

@@ -2,12 +2,11 @@ import { filterByQuery, sortBy } from '../bbql';
 import { json, type RouteContext, type RouteDefinition } from '../context';
 import { ApiError, invalidFields, notFound } from '../errors';
 import { commitsBetween, touchesPath } from '../history';
-import { href } from '../links';
 import type { BuildStatusRecord, CommitRecord, RepositoryRecord } from '../model';
 import { memoList } from '../cache';
 import { COMMIT_VIEW } from '../view-keys';
 import { paginate, paginateByHash } from '../pagination';
-import { commitRefView, commitView, repositoryRefView, type Json } from '../views';
+import { buildStatusView, commitView, type Json } from '../views';
 import { objectBody, optionalString, R, repositoryOf, requiredString, SCOPES } from './common';
 
 const STATUS_STATES: ReadonlyArray<BuildStatusRecord['state']> = ['SUCCESSFUL', 'FAILED', 'INPROGRESS', 'STOPPED'];
@@ -32,26 +31,6 @@ function listCommits(ctx: RouteContext): Json {
 	});
 	// Commits use iterator pagination: the cursor is a hash and the envelope has no size.
 	return { ...paginateByHash(ctx, commits, (c: CommitRecord) => commitView(ctx.links, repo, c), { cacheAs: COMMIT_VIEW }) };
-}
-
-function statusView(ctx: RouteContext, repo: RepositoryRecord, status: BuildStatusRecord): Json {
-	return {
-		type: 'build',
-		key: status.key,
-		state: status.state,
-		name: status.name,
-		description: status.description,
-		url: status.url,
-		refname: status.refname,
-		created_on: status.created_on,
-		updated_on: status.updated_on,
-		commit: commitRefView(ctx.links, repo, status.commit),
-		repository: repositoryRefView(ctx.links, repo),
-		links: {
-			self: href(ctx.links.repoApi(repo, 'commit', status.commit, 'statuses', 'build', status.key)),
-			commit: href(ctx.links.repoApi(repo, 'commit', status.commit)),
-		},
-	};
 }
 
 export const commitRouteDefinitions: RouteDefinition[] = [
@@ -80,7 +59,7 @@ export const commitRouteDefinitions: RouteDefinition[] = [
 			const refname = ctx.query.get('refname');
 			const statuses = repo.statuses.filter((s) => s.commit === commit.hash && (refname === undefined || s.refname === refname || s.refname === null));
 			const items = sortBy(filterByQuery(statuses, ctx.query.get('q')), ctx.query.get('sort'));
-			return json(200, paginate(ctx, items, (s) => statusView(ctx, repo, s)));
+			return json(200, paginate(ctx, items, (s) => buildStatusView(ctx.links, repo, s)));
 		},
 	},
 	{
@@ -93,7 +72,7 @@ export const commitRouteDefinitions: RouteDefinition[] = [
 			const commit = revision(ctx, repo, ctx.params['commit']);
 			const status = repo.statuses.find((s) => s.commit === commit.hash && s.key === ctx.params['key']);
 			if (!status) throw notFound(`No build status ${ctx.params['key']} on ${commit.hash}`);
-			return json(200, statusView(ctx, repo, status));
+			return json(200, buildStatusView(ctx.links, repo, status));
 		},
 	},
 	{
@@ -127,7 +106,7 @@ export const commitRouteDefinitions: RouteDefinition[] = [
 			if (existing) repo.statuses.splice(repo.statuses.indexOf(existing), 1, status);
 			else repo.statuses.push(status);
 			// Bitbucket answers 201 either way; the webhook tells a new status (created) from a changed one (updated).
-			return json(201, statusView(ctx, repo, status), { updated: existing !== undefined });
+			return json(201, buildStatusView(ctx.links, repo, status), { updated: existing !== undefined });
 		},
 	},
 ];
