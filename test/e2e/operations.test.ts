@@ -419,7 +419,8 @@ describe('Pipeline Variable: a secured value set twice by key', () => {
 
 describe('Parallel Requests', () => {
 	it('gets 40 pull requests 8 at a time, in the order of the input, while the answers arrive in another order', async () => {
-		sandbox.setLatency(20);
+		// Slow enough answers that the 8 requests sent together are in flight together, even on a busy machine.
+		sandbox.setLatency(100);
 		// The earlier the pull request, the slower its answer.
 		sandbox.onRequest = (request) => {
 			const id = Number(/\/pullrequests\/(\d+)$/.exec(request.path)?.[1] ?? 0);

@@ -1,6 +1,6 @@
 /**
  * Pages fetched ahead, and the one gate of an execution: real HTTP to the sandbox, with latency so that
- * requests overlap, and the sandbox's own record of what arrived when.
+ * requests sent together overlap even on a busy machine, and the sandbox's own record of what arrived when.
  */
 import { BitbucketPaginationError } from '../../nodes/shared/bitbucket/errors';
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../dev/sandbox/server';
@@ -13,7 +13,7 @@ const TOTAL = 500;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: { pullRequests: TOTAL }, latencyMs: 15 });
+	sandbox = await startSandbox({ seed: { pullRequests: TOTAL }, latencyMs: 100 });
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
@@ -153,13 +153,14 @@ describe('one rate-limit gate for every request', () => {
 		expect(prs.map((p) => p.id)).toEqual(expectedIds());
 		expect(retries.map((r) => r.reason)).toEqual(['rateLimit']);
 		// Every request waits out the 300 ms with the limited one: once the layer has paused, only requests already
-		// past the gate (at most the 3 other slots) arrive before the retry; without the shared pause, the other
-		// 5 pages would all go out meanwhile.
+		// past the gate (at most the 3 other slots) arrive during the pause; without the shared pause, the other
+		// 5 pages would all go out meanwhile. (Pages sent when the pause ends may reach the sandbox before the
+		// retry does: they are not counted.)
 		const limited = pageRequests().find((r) => r.status === 429)!;
 		const retried = pageRequests().find((r) => r !== limited && r.query.page?.[0] === '5')!;
 		const pausedAt = retries[0].at;
 		expect(retried.arrivedAt - pausedAt).toBeGreaterThanOrEqual(290);
-		const during = pageRequests().filter((r) => r.arrivedAt > pausedAt && r.arrivedAt < retried.arrivedAt - 1);
+		const during = pageRequests().filter((r) => r.arrivedAt > pausedAt && r.arrivedAt < pausedAt + 290);
 		expect(during.length).toBeLessThanOrEqual(3);
 		expect(pageRequests()).toHaveLength(11);
 	});
