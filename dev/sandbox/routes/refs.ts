@@ -2,11 +2,13 @@ import { rememberDeletedRef } from '../events';
 import { filterByQuery, sortBy } from '../bbql';
 import { json, noContent, type RouteContext, type RouteDefinition } from '../context';
 import { badRequest, invalidFields, notFound } from '../errors';
-import type { CommitRecord, RepositoryRecord } from '../model';
+import type { ViewKey } from '../cache';
+import type { Links } from '../links';
+import type { BranchRecord, CommitRecord, RepositoryRecord, TagRecord } from '../model';
 import { memoList } from '../cache';
 import { BRANCH_VIEW, TAG_VIEW } from '../view-keys';
 import { paginate } from '../pagination';
-import { branchView, tagView } from '../views';
+import { branchView, tagView, type Json } from '../views';
 import { isObject, objectBody, optionalString, R, repositoryOf, requiredString, SCOPES } from './common';
 
 /** git check-ref-format, roughly. */
@@ -38,22 +40,54 @@ function refName(body: Record<string, unknown>): string {
 	return name;
 }
 
-export const refRouteDefinitions: RouteDefinition[] = [
-	{
+/** What the list and get routes of branches and of tags differ in. */
+interface RefKind<T extends BranchRecord | TagRecord> {
+	segment: 'branches' | 'tags';
+	label: string;
+	all: (repo: RepositoryRecord) => T[];
+	view: (links: Links, repo: RepositoryRecord, ref: T) => Json;
+	cacheAs: ViewKey<T>;
+}
+
+const BRANCHES: RefKind<BranchRecord> = { segment: 'branches', label: 'Branch', all: (repo) => repo.branches, view: branchView, cacheAs: BRANCH_VIEW };
+const TAGS: RefKind<TagRecord> = { segment: 'tags', label: 'Tag', all: (repo) => repo.tags, view: tagView, cacheAs: TAG_VIEW };
+
+/** The refs by name, filtered (q) and sorted (sort). */
+function listRoute<T extends BranchRecord | TagRecord>(kind: RefKind<T>): RouteDefinition {
+	return {
 		method: 'GET',
-		path: `${R}/refs/branches`,
+		path: `${R}/refs/${kind.segment}`,
 		scopes: SCOPES.readRepo,
 		access: 'repository',
 		handle: (ctx) => {
 			const repo = repositoryOf(ctx);
 			const items = memoList(ctx, () => {
-				const byName = [...repo.branches].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+				const byName = [...kind.all(repo)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 				return sortBy(filterByQuery(byName, ctx.query.get('q')), ctx.query.get('sort'));
 			});
 			// A filtered list pages with an opaque cursor on the live service, a plain one with page numbers.
-			return json(200, paginate(ctx, items, (b) => branchView(ctx.links, repo, b), { cacheAs: BRANCH_VIEW, pages: ctx.query.get('q') ? 'opaque' : 'number' }));
+			return json(200, paginate(ctx, items, (ref) => kind.view(ctx.links, repo, ref), { cacheAs: kind.cacheAs, pages: ctx.query.get('q') ? 'opaque' : 'number' }));
 		},
-	},
+	};
+}
+
+function getRoute<T extends BranchRecord | TagRecord>(kind: RefKind<T>): RouteDefinition {
+	return {
+		method: 'GET',
+		path: `${R}/refs/${kind.segment}/:name`,
+		scopes: SCOPES.readRepo,
+		access: 'repository',
+		handle: (ctx) => {
+			const repo = repositoryOf(ctx);
+			const ref = kind.all(repo).find((r) => r.name === ctx.params['name']);
+			if (!ref) throw notFound(`${kind.label} "${ctx.params['name']}" does not exist.`);
+			return json(200, kind.view(ctx.links, repo, ref));
+		},
+	};
+}
+
+export const refRouteDefinitions: RouteDefinition[] = [
+	listRoute(BRANCHES),
 	{
 		method: 'POST',
 		path: `${R}/refs/branches`,
@@ -70,18 +104,7 @@ export const refRouteDefinitions: RouteDefinition[] = [
 			return json(201, branchView(ctx.links, repo, branch), { headers: { location: ctx.links.repoApi(repo, 'refs', 'branches', name) } });
 		},
 	},
-	{
-		method: 'GET',
-		path: `${R}/refs/branches/:name`,
-		scopes: SCOPES.readRepo,
-		access: 'repository',
-		handle: (ctx) => {
-			const repo = repositoryOf(ctx);
-			const branch = ctx.state.branch(repo, ctx.params['name']);
-			if (!branch) throw notFound(`Branch "${ctx.params['name']}" does not exist.`);
-			return json(200, branchView(ctx.links, repo, branch));
-		},
-	},
+	getRoute(BRANCHES),
 	{
 		method: 'DELETE',
 		path: `${R}/refs/branches/:name`,
@@ -98,20 +121,7 @@ export const refRouteDefinitions: RouteDefinition[] = [
 			return noContent();
 		},
 	},
-	{
-		method: 'GET',
-		path: `${R}/refs/tags`,
-		scopes: SCOPES.readRepo,
-		access: 'repository',
-		handle: (ctx) => {
-			const repo = repositoryOf(ctx);
-			const items = memoList(ctx, () => {
-				const byName = [...repo.tags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-				return sortBy(filterByQuery(byName, ctx.query.get('q')), ctx.query.get('sort'));
-			});
-			return json(200, paginate(ctx, items, (t) => tagView(ctx.links, repo, t), { cacheAs: TAG_VIEW, pages: ctx.query.get('q') ? 'opaque' : 'number' }));
-		},
-	},
+	listRoute(TAGS),
 	{
 		method: 'POST',
 		path: `${R}/refs/tags`,
@@ -129,18 +139,7 @@ export const refRouteDefinitions: RouteDefinition[] = [
 			return json(201, tagView(ctx.links, repo, tag), { headers: { location: ctx.links.repoApi(repo, 'refs', 'tags', name) } });
 		},
 	},
-	{
-		method: 'GET',
-		path: `${R}/refs/tags/:name`,
-		scopes: SCOPES.readRepo,
-		access: 'repository',
-		handle: (ctx) => {
-			const repo = repositoryOf(ctx);
-			const tag = repo.tags.find((t) => t.name === ctx.params['name']);
-			if (!tag) throw notFound(`Tag "${ctx.params['name']}" does not exist.`);
-			return json(200, tagView(ctx.links, repo, tag));
-		},
-	},
+	getRoute(TAGS),
 	{
 		method: 'DELETE',
 		path: `${R}/refs/tags/:name`,
