@@ -124,16 +124,20 @@ async function nodeFigures(engine: string, credentials: ICredentialDataDecrypted
 	];
 }
 
-async function benchSqlite(dir: string): Promise<Figure[]> {
-	const file = join(dir, 'bench.sqlite');
-	const config: SyncStoreConfig = { engine: 'sqlite', file, table: 'def_integration_sync', packageName: 'bench' };
+/** The store's figures on a store of its own (no cache), closed afterwards. */
+async function storeFiguresOf(engine: string, config: SyncStoreConfig): Promise<Figure[]> {
 	const store = await openSyncStore(config, { cache: false });
-	let figures: Figure[];
 	try {
-		figures = await storeFigures('SQLite', store);
+		return await storeFigures(engine, store);
 	} finally {
 		await store.close();
 	}
+}
+
+async function benchSqlite(dir: string): Promise<Figure[]> {
+	const file = join(dir, 'bench.sqlite');
+	const config: SyncStoreConfig = { engine: 'sqlite', file, table: 'def_integration_sync', packageName: 'bench' };
+	const figures = await storeFiguresOf('SQLite', config);
 
 	// Baseline: same file and settings, one autocommitted statement per record.
 	let rates = { write: 0, read: 0 };
@@ -177,13 +181,7 @@ async function benchPostgres(): Promise<{ figures: Figure[]; version: string }> 
 			table: 'def_integration_sync',
 			packageName: 'bench',
 		};
-		const store = await openSyncStore(config, { cache: false });
-		let figures: Figure[];
-		try {
-			figures = await storeFigures('PostgreSQL', store);
-		} finally {
-			await store.close();
-		}
+		const figures = await storeFiguresOf('PostgreSQL', config);
 
 		let rates = { write: 0, read: 0 };
 		const client = new Client({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database });
