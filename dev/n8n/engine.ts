@@ -200,7 +200,7 @@ export async function runChain(
 		continueOnFail: n.continueOnFail,
 		executeOnce: n.executeOnce,
 		onError: n.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
-		credentials: Object.fromEntries((n.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
+		credentials: credentialRefs(n.credentials),
 	}));
 	const connections: IConnections = {};
 	for (let i = 0; i < chain.length - 1; i++) {
@@ -267,6 +267,31 @@ export async function runNode(
 	return { ...result, items: result.output[name] ?? [] };
 }
 
+
+/** The stored credential reference n8n keeps on a node, one per credential type the node uses. */
+function credentialRefs(types: readonly string[] = []): INode['credentials'] {
+	return Object.fromEntries(types.map((c) => [c, { id: `cred-${c}`, name: c }]));
+}
+
+/** A workflow of one node (list search, polling): the node as n8n stores it, and the Workflow object around it. */
+function oneNodeWorkflow(
+	node: Omit<WorkflowNode, 'name'>,
+	as: { id: string; name: string; active?: boolean },
+): { inode: INode; workflow: Workflow } {
+	const inode: INode = {
+		id: as.id,
+		name: as.name,
+		type: node.type,
+		typeVersion: node.typeVersion ?? 1,
+		position: [0, 0],
+		parameters: node.parameters,
+		credentials: credentialRefs(node.credentials),
+	};
+	const nodeTypes = new TestNodeTypes({ [node.type]: node.nodeType });
+	const active = as.active === true;
+	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [inode], connections: {}, nodeTypes, active, settings: {}, ...(active ? { staticData: {} } : {}) });
+	return { inode, workflow };
+}
 /**
  * Calls a node's listSearch method (a resource locator's "From List" mode) the way the n8n editor does,
  * with n8n-core's LoadOptionsContext and the node's current parameters.
@@ -276,17 +301,7 @@ export async function listSearch(
 	method: string,
 	options: { credentials: Record<string, ICredentialDataDecryptedObject>; filter?: string; paginationToken?: string },
 ): Promise<INodeListSearchResult> {
-	const inode: INode = {
-		id: 'node-0',
-		name: 'Node',
-		type: node.type,
-		typeVersion: node.typeVersion ?? 1,
-		position: [0, 0],
-		parameters: node.parameters,
-		credentials: Object.fromEntries((node.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
-	};
-	const nodeTypes = new TestNodeTypes({ [node.type]: node.nodeType });
-	const workflow = new Workflow({ id: 'test', name: 'test', nodes: [inode], connections: {}, nodeTypes, active: false, settings: {} });
+	const { inode, workflow } = oneNodeWorkflow(node, { id: 'node-0', name: 'Node' });
 	const additionalData = buildAdditionalData(options.credentials, undefined, node.parameters);
 	const context = new LoadOptionsContext(workflow, inode, additionalData, 'parameters');
 	const search = node.nodeType.methods?.listSearch?.[method];
@@ -310,17 +325,7 @@ export function createPoller(
 	node: Omit<WorkflowNode, 'name'> & { name?: string },
 	options: { credentials: Record<string, ICredentialDataDecryptedObject> },
 ): Poller {
-	const inode: INode = {
-		id: 'poll-0',
-		name: node.name ?? 'Poll',
-		type: node.type,
-		typeVersion: node.typeVersion ?? 1,
-		position: [0, 0],
-		parameters: node.parameters,
-		credentials: Object.fromEntries((node.credentials ?? []).map((c) => [c, { id: `cred-${c}`, name: c }])),
-	};
-	const nodeTypes = new TestNodeTypes({ [node.type]: node.nodeType });
-	const workflow = new Workflow({ id: 'poll-test', name: 'poll test', nodes: [inode], connections: {}, nodeTypes, active: true, settings: {}, staticData: {} });
+	const { inode, workflow } = oneNodeWorkflow(node, { id: 'poll-0', name: node.name ?? 'Poll', active: true });
 	const additionalData = buildAdditionalData(options.credentials);
 	return {
 		async poll(mode = 'trigger') {
