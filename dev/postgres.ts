@@ -8,12 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-import { aptInstall, isRoot, run, type RunResult } from './system';
+import { aptInstall, freePort, isRoot, run, type RunResult } from './system';
 
 export interface PostgresServer {
 	url: string;
@@ -72,18 +71,6 @@ function runAsServerUser(binary: string, args: string[], timeoutMs?: number): Pr
 	return isRoot() ? run('runuser', ['-u', OS_USER, '--', binary, ...args], { timeoutMs }) : run(binary, args, { timeoutMs });
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const running = new Set<{ dir: string; pidFile: string }>();
 let exitHookInstalled = false;

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { aptInstall, sleep } from './system';
+import { aptInstall, freePort, sleep } from './system';
 
 export interface RedisServer {
 	host: string;
@@ -23,16 +23,6 @@ function findRedis(): string | undefined {
 	return BINARY_DIRS.map((dir) => join(dir, 'redis-server')).find((file) => existsSync(file));
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-		});
-	});
-}
 
 /** Whether Redis answers PING on the port. */
 function ping(port: number): Promise<boolean> {

@@ -1,10 +1,11 @@
 /**
- * What the throwaway servers of the tests share (PostgreSQL, Redis): running a command, knowing whether we are
- * root, and installing a Debian package once (an install lock serialises concurrent test processes; dpkg takes
+ * What the throwaway servers of the tests share (PostgreSQL, Redis, n8n): running a command, knowing whether we
+ * are root, a free port, and installing a Debian package once (an install lock serialises concurrent test processes; dpkg takes
  * one at a time anyway).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +33,20 @@ export function run(command: string, args: string[], options: { timeoutMs?: numb
 
 export function isRoot(): boolean {
 	return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address !== null ? address.port : 0;
+			server.close(() => (port ? resolve(port) : reject(new Error('Could not find a free port'))));
+		});
+	});
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 export interface RunOptions {
@@ -164,19 +163,6 @@ export function tailFile(file: string, lines = 40): string {
 	return tailLines(readFileSync(file, 'utf8'), lines);
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address !== null ? address.port : 0;
-			server.close(() => (port ? resolve(port) : reject(new Error('Could not find a free port'))));
-		});
-	});
-}
 
 /** The repository root: the nearest parent folder (of `from`, else of this file, else of the cwd) whose package.json is this package. */
 export function findPackageRoot(from?: string, name = 'n8n-nodes-axion-bitbucket'): string {

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, wr
 import { hostname, homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
+import { sleep } from '../system';
 import { cleanNpmEnv, findPackageRoot, runChecked } from './exec';
 
 export const N8N_VERSION = '2.41.1';
@@ -169,7 +170,6 @@ function pidAlive(pid: number): boolean {
 	}
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** mkdir-based lock; a lock left by a dead process on this host (or older than 2 hours) is taken over. */
 async function acquireLock(lockDir: string, log: (line: string) => void): Promise<() => void> {

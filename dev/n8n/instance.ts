@@ -19,7 +19,8 @@ import { delimiter, dirname, join } from 'node:path';
 
 import type { ICredentialType, IDataObject, INodeExecutionData, INodeTypeDescription, IRun, IRunData } from 'n8n-workflow';
 
-import { cleanNpmEnv, findPackageRoot, freePort, signalProcess, runChecked, runCommand, tailFile, tailLines, type RunResult } from './exec';
+import { freePort } from '../system';
+import { cleanNpmEnv, findPackageRoot, signalProcess, runChecked, runCommand, tailFile, tailLines, type RunResult } from './exec';
 import { ensureN8n, npmCommand, type N8nInstallation } from './install';
 
 /** Fixed so that credentials imported in one command can be decrypted by the next. Test-only. */

@@ -17,10 +17,10 @@ import { Client } from 'pg';
 
 import { startPostgres, type PostgresServer } from '../postgres';
 import { startRedis, type RedisServer } from '../redis';
-import { sleep } from '../system';
+import { freePort, sleep } from '../system';
 import type { IDataObject } from 'n8n-workflow';
 
-import { freePort, signalProcess } from './exec';
+import { signalProcess } from './exec';
 import { N8nInstance, type WorkflowDefinition, type WorkflowNode } from './instance';
 
 export interface QueueWorker {

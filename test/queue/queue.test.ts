@@ -16,6 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { N8nCredential } from '../../dev/n8n/instance';
 import { AXION_DATABASE, pipeline, QueueCluster, workflowNode } from '../../dev/n8n/queue';
 import { SANDBOX_CREDENTIALS as C, startSandbox, type Sandbox } from '../../dev/sandbox/server';
+import { sleep } from '../../dev/system';
 import { testClient } from '../helpers/bitbucket';
 
 jest.setTimeout(20 * 60_000);
@@ -23,7 +24,6 @@ jest.setTimeout(20 * 60_000);
 const PACKAGE = 'n8n-nodes-axion-bitbucket';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const rl = (value: string) => ({ __rl: true, mode: 'slug', value });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const BATCH = 1000;
 const CALLS = 20;
